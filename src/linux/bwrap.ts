@@ -1,0 +1,182 @@
+/**
+ * The bubblewrap invocation for a resolved policy.
+ *
+ * Without network: `sh -c 'exec bwrap … --seccomp 3 … 3<prog'` runs the
+ * command in new user, mount, PID, network, IPC and UTS namespaces.
+ *
+ * With network: an outer bwrap sets up the namespaces and mounts and runs a
+ * small script that starts two socat relays (127.0.0.1:3128 and :1080 inside
+ * the sandbox's own network namespace, to srt's proxy over a unix socket),
+ * waits until both listen, then execs an inner bwrap that applies the
+ * seccomp filter (which forbids unix sockets) to the command only.
+ * @module
+ */
+
+import type { Policy } from "../policy.ts";
+import { planMounts } from "./mounts.ts";
+import { buildSeccompFilter, type SeccompArch } from "./seccomp.ts";
+
+/** Ports the proxy relays listen on inside the sandbox. */
+export const SANDBOX_HTTP_PORT = 3128;
+/** SOCKS5 port inside the sandbox. */
+export const SANDBOX_SOCKS_PORT = 1080;
+
+/** What {@link buildLinuxInvocation} needs besides the policy. */
+export interface LinuxInvocationOptions {
+  /** Absolute path of bwrap. */
+  readonly bwrap: string;
+  /** Absolute path of socat (needed with network). */
+  readonly socat: string | null;
+  /** Absolute path of sh. */
+  readonly sh: string;
+  /** The run directory (private, writable inside). */
+  readonly runDir: string;
+  /** The private TMPDIR. */
+  readonly tmpDir: string;
+  /** Unix sockets of the HTTP and SOCKS5 proxies (may be the same), or null for no network. */
+  readonly proxySockets: { readonly http: string; readonly socks: string } | null;
+  /** The argv to run inside. */
+  readonly argv: readonly string[];
+  /** Seccomp target. */
+  readonly arch: SeccompArch;
+}
+
+/** A ready-to-spawn invocation. */
+export interface LinuxInvocation {
+  /** Program and arguments for the host-side spawn. */
+  readonly program: string;
+  /** Arguments. */
+  readonly args: string[];
+  /** The seccomp program to write to `seccompPath` before spawning. */
+  readonly seccomp: Uint8Array;
+  /** Where the seccomp program must be written. */
+  readonly seccompPath: string;
+  /** Written inside the sandbox just before the command starts. */
+  readonly startedMarker: string;
+  /** Mount-point stubs to create first and remove after. */
+  readonly stubs: string[];
+  /** Notes for stderr. */
+  readonly notes: string[];
+  /** Whether the nested (network) layout is used. */
+  readonly nested: boolean;
+}
+
+const RELAY_SCRIPT = `s=$1; t=$2; b=$3; f=$4; shift 4
+"$b" TCP-LISTEN:${SANDBOX_HTTP_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$s" </dev/null >/dev/null 2>&1 &
+"$b" TCP-LISTEN:${SANDBOX_SOCKS_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$t" </dev/null >/dev/null 2>&1 &
+h=0; k=0; n=0
+while [ $((h + k)) -lt 2 ] && [ $n -lt 200000 ]; do
+  n=$((n + 1)); h=0; k=0
+  while read -r _ l _ st _; do
+    case "$l $st" in "0100007F:${hex(SANDBOX_HTTP_PORT)} 0A") h=1 ;; "0100007F:${
+  hex(SANDBOX_SOCKS_PORT)
+} 0A") k=1 ;; esac
+  done </proc/net/tcp
+done
+exec "$@" 3<"$f"`;
+
+function hex(port: number): string {
+  return port.toString(16).toUpperCase().padStart(4, "0");
+}
+
+/** The last step inside: mark "started", then exec the command exactly. */
+const START_SCRIPT = `: >"$0"; exec "$@"`;
+
+/** Builds the invocation (reads the filesystem for globs and protected files; writes nothing). */
+export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions): LinuxInvocation {
+  const plan = planMounts(policy, { forcedWritable: [o.runDir] });
+  const weaker = policy.enableWeakerNestedSandbox;
+  const network = o.proxySockets !== null;
+  const seccomp = buildSeccompFilter({
+    arch: o.arch,
+    allowUnixSockets: policy.network.allowAllUnixSockets || policy.network.allowUnixSockets.length > 0,
+    allowListen: policy.network.allowLocalBinding,
+  });
+  const seccompPath = `${o.runDir}/seccomp.bpf`;
+  const startedMarker = `${o.runDir}/started`;
+  const namespaces = [
+    "--unshare-user",
+    "--unshare-net",
+    "--unshare-ipc",
+    "--unshare-uts",
+    ...(weaker ? [] : ["--unshare-pid"]),
+    "--die-with-parent",
+    "--new-session",
+  ];
+  const fsArgs = [
+    "--ro-bind",
+    "/",
+    "/",
+    "--dev",
+    "/dev",
+    ...(weaker ? ["--ro-bind", "/proc", "/proc"] : ["--proc", "/proc"]),
+    ...plan.args,
+  ];
+  const confine = ["--disable-userns", "--cap-drop", "ALL"];
+  const tail = ["--chdir", policy.cwd, "--", o.sh, "-c", START_SCRIPT, startedMarker, ...o.argv];
+  if (!network) {
+    const args = ["-c", `exec "$@" 3<"$0"`, seccompPath, o.bwrap, ...namespaces, ...confine, ...fsArgs, "--seccomp", "3", ...tail];
+    return { program: o.sh, args, seccomp, seccompPath, startedMarker, stubs: plan.stubs, notes: plan.notes, nested: false };
+  }
+  const inner = [
+    o.bwrap,
+    "--unshare-user",
+    ...confine,
+    "--die-with-parent",
+    "--new-session",
+    "--dev-bind",
+    "/",
+    "/",
+    "--seccomp",
+    "3",
+    ...tail,
+  ];
+  const args = [
+    ...namespaces,
+    "--cap-drop",
+    "ALL",
+    ...fsArgs,
+    "--chdir",
+    policy.cwd,
+    "--",
+    o.sh,
+    "-c",
+    RELAY_SCRIPT,
+    "srt-relay",
+    o.proxySockets!.http,
+    o.proxySockets!.socks,
+    o.socat!,
+    seccompPath,
+    ...inner,
+  ];
+  return { program: o.bwrap, args, seccomp, seccompPath, startedMarker, stubs: plan.stubs, notes: plan.notes, nested: true };
+}
+
+/**
+ * Host pid of the sandboxed command: the deepest session leader below the
+ * spawned process (bwrap's `--new-session` makes the command one). Null if
+ * it is not running (yet or any more).
+ */
+export function findCommandPid(rootPid: number): number | null {
+  let best: { pid: number; depth: number } | null = null;
+  const visit = (pid: number, depth: number) => {
+    let stat: string;
+    try {
+      stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    } catch {
+      return;
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const session = Number(fields[3]);
+    if (session === pid && depth > 0 && (!best || depth > best.depth)) best = { pid, depth };
+    let children: string;
+    try {
+      children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`);
+    } catch {
+      return;
+    }
+    for (const c of children.trim().split(/\s+/).filter(Boolean)) visit(Number(c), depth + 1);
+  };
+  visit(rootPid, 0);
+  return (best as { pid: number } | null)?.pid ?? null;
+}

@@ -1,0 +1,279 @@
+/**
+ * Turns the filesystem part of a resolved policy into an ordered list of
+ * bubblewrap mount arguments, plus the mount-point stubs srt must create
+ * first (for protected paths that do not exist yet) and remove afterwards.
+ *
+ * The layout: `/` read-only; writable roots bound read-write; every protected
+ * path (denyWrite and the mandatory list) inside a writable root bound
+ * read-only again, and each directory between the root and it bound onto
+ * itself, so no protected path or parent of one can be renamed or removed
+ * (a mount point cannot be). denyRead directories become an empty read-only
+ * tmpfs, denyRead files `/dev/null`; allowRead re-opens below them.
+ * @module
+ */
+
+import { basename, dirname } from "node:path";
+import type { PathRule, Policy } from "../policy.ts";
+import { expandGlob } from "./expand.ts";
+import { gitDirsOf, PROTECTED_DIRS, PROTECTED_FILES, PROTECTED_GIT_PATHS } from "../mandatory.ts";
+
+/** The result of {@link planMounts}. */
+export interface MountPlan {
+  /** bwrap arguments for the filesystem, in order. */
+  readonly args: string[];
+  /** Empty files srt creates before bwrap runs and removes after. */
+  readonly stubs: string[];
+  /** Things the user should know (a glob bound hit, a rule that could not apply). */
+  readonly notes: string[];
+}
+
+/** Directory entries the mandatory-deny search visits at most. */
+export const MANDATORY_VISIT_LIMIT = 20_000;
+
+/** Directories the mandatory-deny search does not descend into. */
+const SEARCH_SKIP = new Set(["node_modules", ".git"]);
+
+type Kind = "bind" | "selfbind" | "reopen-rw" | "reopen-ro" | "ro-bind" | "devnull" | "tmpfs";
+const KIND_ORDER: Record<Kind, number> = {
+  "bind": 0,
+  "selfbind": 1,
+  "reopen-rw": 2,
+  "reopen-ro": 2,
+  "ro-bind": 3,
+  "devnull": 4,
+  "tmpfs": 5,
+};
+
+/** Whether `path` is `dir` or below it. */
+export function isInside(path: string, dir: string): boolean {
+  return path === dir || dir === "/" || path.startsWith(dir + "/");
+}
+
+function depth(path: string): number {
+  return path === "/" ? 0 : path.split("/").length - 1;
+}
+
+function exists(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** realpath, or the real parent joined with the missing rest for a path that does not exist. */
+export function realish(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    const parent = dirname(path);
+    if (parent === path) return path;
+    const realParent = realish(parent);
+    return realParent === "/" ? `/${basename(path)}` : `${realParent}/${basename(path)}`;
+  }
+}
+
+function expandRules(
+  rules: readonly PathRule[],
+  notes: string[],
+  list: string,
+  keepMissing: boolean,
+): string[] {
+  const out = new Set<string>();
+  for (const rule of rules) {
+    if (rule.glob) {
+      const { paths, truncated } = expandGlob(rule.glob);
+      if (truncated) {
+        notes.push(
+          `srt: ${list} pattern "${rule.source}" matched too many entries to expand fully; only the first matches are enforced. Narrow the pattern.`,
+        );
+      }
+      for (const p of paths) out.add(realish(p));
+    } else if (keepMissing || exists(rule.path)) {
+      out.add(realish(rule.path));
+    }
+  }
+  return [...out];
+}
+
+/** Inputs besides the policy. */
+export interface PlanOptions {
+  /** srt's own per-run directories to bind read-write whatever the rules say. */
+  readonly forcedWritable: readonly string[];
+}
+
+/** Builds the mount plan. Reads the filesystem (globs, the protected-file search); writes nothing. */
+export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
+  const notes: string[] = [];
+  const fs = policy.filesystem;
+  const denyRead = expandRules(fs.denyRead, notes, "denyRead", false);
+  const allowRead = expandRules(fs.allowRead, notes, "allowRead", false);
+  const writable = expandRules(fs.allowWrite, notes, "allowWrite", false);
+  const protectedPaths = new Set(expandRules(fs.denyWrite, notes, "denyWrite", true));
+
+  const deepest = (p: string, list: readonly string[]) => {
+    let best: string | null = null;
+    for (const d of list) if (isInside(p, d) && (best === null || d.length > best.length)) best = d;
+    return best;
+  };
+  const readHidden = (p: string) => {
+    const d = deepest(p, denyRead);
+    if (d === null) return false;
+    const r = deepest(p, allowRead);
+    return r === null || !(r.length > d.length);
+  };
+  const rootOf = (p: string) => deepest(p, writable);
+
+  for (const p of mandatoryProtected(policy, writable, notes)) protectedPaths.add(p);
+
+  const mounts = new Map<string, Kind>();
+  const add = (path: string, kind: Kind) => {
+    const prev = mounts.get(path);
+    if (prev === undefined || KIND_ORDER[kind] > KIND_ORDER[prev]) mounts.set(path, kind);
+  };
+  const protectedList = [...protectedPaths];
+  const coveredByOther = (p: string) => protectedList.some((q) => q !== p && isInside(p, q) && exists(q));
+
+  const activeWritable = writable.filter((w) =>
+    !readHidden(w) && !protectedList.some((q) => isInside(w, q) && exists(q))
+  );
+  for (const w of activeWritable) add(w, "bind");
+
+  const stubs: string[] = [];
+  for (const p of protectedList) {
+    if (readHidden(p) || coveredByOther(p)) continue;
+    const root = deepest(p, activeWritable);
+    if (root === null) continue; // already read-only
+    let target = p;
+    let stub = false;
+    if (!exists(p)) {
+      // Stub the first missing component below the root, so nothing can be created there.
+      target = root;
+      for (const name of p.slice(root.length).split("/").filter(Boolean)) {
+        target = target === "/" ? `/${name}` : `${target}/${name}`;
+        if (!exists(target)) break;
+      }
+      if (!exists(dirname(target))) continue;
+      stub = true;
+    }
+    if (target === root) {
+      add(target, "ro-bind");
+      continue;
+    }
+    for (let a = dirname(target); a !== root && isInside(a, root) && a !== "/"; a = dirname(a)) {
+      if (!readHidden(a)) add(a, "selfbind");
+    }
+    if (stub) {
+      stubs.push(target);
+      add(target, "devnull");
+    } else {
+      add(target, "ro-bind");
+    }
+  }
+
+  for (const d of denyRead) {
+    const info = exists(d);
+    if (!info) continue;
+    add(d, info.isDirectory ? "tmpfs" : "devnull");
+  }
+  for (const r of allowRead) {
+    const d = deepest(r, denyRead);
+    if (d === null || !(r.length > d.length)) continue;
+    const w = rootOf(r);
+    add(r, w && !protectedList.some((q) => isInside(r, q)) ? "reopen-rw" : "reopen-ro");
+  }
+
+  const ordered = [...mounts.entries()].sort((a, b) =>
+    depth(a[0]) - depth(b[0]) || KIND_ORDER[a[1]] - KIND_ORDER[b[1]] || a[0].localeCompare(b[0])
+  );
+  const args: string[] = [];
+  const remount: string[] = [];
+  for (const [path, kind] of ordered) {
+    switch (kind) {
+      case "bind":
+      case "selfbind":
+      case "reopen-rw":
+        args.push("--bind", path, path);
+        break;
+      case "reopen-ro":
+      case "ro-bind":
+        args.push("--ro-bind", path, path);
+        break;
+      case "devnull":
+        args.push("--ro-bind", "/dev/null", path);
+        break;
+      case "tmpfs":
+        args.push("--perms", "0555", "--tmpfs", path);
+        remount.push(path);
+        break;
+    }
+  }
+  for (const w of options.forcedWritable) args.push("--bind", w, w);
+  for (const path of remount) args.push("--remount-ro", path);
+  return { args, stubs, notes };
+}
+
+/**
+ * The mandatory protected paths that matter for these writable roots: in the
+ * current directory tree (to the search depth), in `$HOME`, and at the top
+ * of every writable root. Paths that do not exist are included for the top
+ * levels (they get stubs); deeper ones only when they exist.
+ */
+function mandatoryProtected(policy: Policy, writable: readonly string[], notes: string[]): string[] {
+  const out: string[] = [];
+  const writableSomewhereIn = (dir: string) => writable.some((w) => isInside(w, dir) || isInside(dir, w));
+  const top = (dir: string) => {
+    for (const name of [...PROTECTED_FILES, ...PROTECTED_DIRS]) out.push(`${dir}/${name}`);
+    const dotGit = `${dir}/.git`;
+    const info = lstat(dotGit);
+    if (info?.isFile) out.push(dotGit);
+    for (const gd of gitDirsOf(dotGit)) for (const name of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${name}`);
+  };
+  const cwd = realish(policy.cwd);
+  const home = realish(policy.home);
+  const tops = new Set([cwd, home, ...writable]);
+  for (const dir of tops) if (writableSomewhereIn(dir)) top(dir);
+
+  if (writableSomewhereIn(cwd)) {
+    let visited = 0;
+    const walk = (dir: string, level: number) => {
+      if (level > policy.filesystem.mandatoryDenySearchDepth) return;
+      let entries: Iterable<Deno.DirEntry>;
+      try {
+        entries = Deno.readDirSync(dir);
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (++visited > MANDATORY_VISIT_LIMIT) return;
+        const path = `${dir}/${e.name}`;
+        if (level > 1) {
+          if (PROTECTED_FILES.includes(e.name) || PROTECTED_DIRS.includes(e.name)) out.push(path);
+          if (e.name === ".claude") {
+            for (const sub of PROTECTED_DIRS) if (sub.startsWith(".claude/")) out.push(`${dir}/${sub}`);
+          }
+          if (e.name === ".git") {
+            if (e.isFile) out.push(path);
+            for (const gd of gitDirsOf(path)) for (const n of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${n}`);
+          }
+        }
+        if (e.isDirectory && !SEARCH_SKIP.has(e.name)) walk(path, level + 1);
+      }
+    };
+    walk(cwd, 1);
+    if (visited > MANDATORY_VISIT_LIMIT) {
+      notes.push(
+        `srt: the protected-file search stopped after ${MANDATORY_VISIT_LIMIT} entries below "${cwd}"; deeper .git/hooks, .vscode, ... were not protected. Lower mandatoryDenySearchDepth or run from a smaller directory.`,
+      );
+    }
+  }
+  return out.map((p) => realish(p));
+}
+
+function lstat(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.lstatSync(path);
+  } catch {
+    return null;
+  }
+}
