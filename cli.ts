@@ -14,7 +14,9 @@ import type { ProxyEvent } from "./src/proxy/proxy.ts";
 import { VERSION } from "./src/version.ts";
 
 function formatEvent(e: ProxyEvent): string {
-  return `srt: network ${e.allowed ? "allowed" : "DENIED"} ${e.protocol} ${e.host}:${e.port} (${e.reason})`;
+  return `srt: network ${
+    e.allowed ? "allowed" : "DENIED"
+  } ${e.protocol} ${e.host}:${e.port} (${e.reason})`;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -44,7 +46,9 @@ async function main(args: string[]): Promise<number> {
     });
     if (debug) debug(`policy: ${describePolicy(policy)}`);
     await new Promise<void>((resolve) => {
-      for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) Deno.addSignalListener(sig, () => resolve());
+      for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+        Deno.addSignalListener(sig, () => resolve());
+      }
     });
     await server.close();
     return 0;
@@ -72,7 +76,9 @@ if (import.meta.main) {
       console.error(`srt: ${error.message}`);
       code = error.exitCode;
     } else {
-      console.error(`srt: internal error, nothing more was run: ${(error as Error)?.stack ?? error}`);
+      console.error(
+        `srt: internal error, nothing more was run: ${(error as Error)?.stack ?? error}`,
+      );
       code = SRT_FAILURE_EXIT_CODE;
     }
   }

@@ -95,7 +95,10 @@ export function createRunDir(): RunDir {
   const base = runBase();
   ensurePrivateDir(base);
   cleanStaleRuns(base);
-  const id = crypto.getRandomValues(new Uint8Array(6)).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "");
+  const id = crypto.getRandomValues(new Uint8Array(6)).reduce(
+    (s, b) => s + b.toString(16).padStart(2, "0"),
+    "",
+  );
   const path = `${base}/run-${Deno.pid}-${id}`;
   Deno.mkdirSync(path, { mode: 0o700 });
   const tmp = `${path}/tmp`;

@@ -4,14 +4,12 @@
  * @module
  */
 
-import { isIP } from "node:net";
-
 /** Canonical IPv4 dotted quad for any numeric form WHATWG URLs accept (`127.1`, `0x7f.1`, `2130706433`). */
 export function canonicalIPv4(text: string): string | null {
   if (!/^[0-9a-fA-FxX.]+$/.test(text) || !/^[0-9]/.test(text)) return null;
   try {
     const host = new URL(`http://${text}/`).hostname;
-    return isIP(host) === 4 ? host : null;
+    return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : null;
   } catch {
     return null;
   }
@@ -19,19 +17,27 @@ export function canonicalIPv4(text: string): string | null {
 
 /** Parses an IPv6 literal (no brackets) into eight 16-bit groups, or null. */
 export function parseIPv6(text: string): number[] | null {
-  if (isIP(text) !== 6) return null;
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(":") || text.length > 45) return null;
+  if ((text.match(/::/g) ?? []).length > 1 || /:::/.test(text)) return null;
+  if (/^:[^:]|[^:]:$/.test(text)) return null;
   let body = text;
   const tail: number[] = [];
-  const v4 = body.match(/(\d+\.\d+\.\d+\.\d+)$/);
+  const v4 = body.match(/(?:^|:)(\d+\.\d+\.\d+\.\d+)$/);
+  if (body.includes(".") && !v4) return null;
   if (v4) {
     const parts = v4[1].split(".").map(Number);
+    if (
+      parts.some((p) => p > 255) || v4[1].split(".").some((p) => p.length > 1 && p.startsWith("0"))
+    ) return null;
     tail.push((parts[0] << 8) | parts[1], (parts[2] << 8) | parts[3]);
     body = body.slice(0, -v4[1].length) + "0:0";
   }
   const [head, rest] = body.includes("::") ? body.split("::") : [body, null];
   const headGroups = head === "" ? [] : head.split(":");
   const restGroups = rest === null || rest === "" ? [] : rest.split(":");
+  if ([...headGroups, ...restGroups].some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return null;
   const missing = 8 - headGroups.length - restGroups.length;
+  if (rest === null ? missing !== 0 : missing < 1) return null;
   const groups = [
     ...headGroups,
     ...(rest === null ? [] : Array(missing).fill("0")),

@@ -53,13 +53,18 @@ export function canonicalHost(host: string): string | null {
  * `192.0.2.1`, `[2001:db8::1]:443`; a bare `*` only when `allowAll` is set.
  * @throws {TypeError} Naming what is wrong and how to write it instead.
  */
-export function parseDomainPattern(entry: string, options: { allowAll?: boolean } = {}): DomainRule {
+export function parseDomainPattern(
+  entry: string,
+  options: { allowAll?: boolean } = {},
+): DomainRule {
   const quoted = JSON.stringify(entry);
   if (typeof entry !== "string" || entry.trim() === "") {
     throw new TypeError(`${quoted} is not a domain pattern (it is empty)`);
   }
   if (entry === "*") {
-    if (options.allowAll) return { source: entry, kind: "all", host: "*", wildcard: false, port: null };
+    if (options.allowAll) {
+      return { source: entry, kind: "all", host: "*", wildcard: false, port: null };
+    }
     throw new TypeError(
       `${quoted} is too broad for an allow list (use --allow-net with no list to allow every host)`,
     );

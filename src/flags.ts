@@ -142,12 +142,16 @@ export function parseArgs(args: readonly string[]): Invocation {
     } else if (name in LIST_FLAGS) {
       const key = LIST_FLAGS[name as keyof typeof LIST_FLAGS];
       if (inline === undefined) {
-        if (!BARE_OK.has(name)) throw usageError(`Option "${name}" needs a list, e.g. ${name}=./build,/tmp/out.`);
+        if (!BARE_OK.has(name)) {
+          throw usageError(`Option "${name}" needs a list, e.g. ${name}=./build,/tmp/out.`);
+        }
         permissions[key as "allowNet" | "allowUnixSocket"] = "all";
         continue;
       }
       const items = inline.split(",").map((s) => s.trim());
-      if (items.some((s) => s === "")) throw usageError(`Option "${arg}" has an empty entry in its list.`);
+      if (items.some((s) => s === "")) {
+        throw usageError(`Option "${arg}" has an empty entry in its list.`);
+      }
       const current = permissions[key];
       if (current !== "all") (current as string[]).push(...items);
     } else {
@@ -162,7 +166,9 @@ export function parseArgs(args: readonly string[]): Invocation {
   const rest = args.slice(i);
   if (shell !== null) {
     if (rest.length > 0) {
-      throw usageError(`"-c" takes one shell string; found extra arguments starting with "${rest[0]}".`);
+      throw usageError(
+        `"-c" takes one shell string; found extra arguments starting with "${rest[0]}".`,
+      );
     }
     return { kind: "run", settingsPath, debug, permissions, command: { shell } };
   }

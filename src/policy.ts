@@ -70,7 +70,9 @@ export function expandPath(entry: string, cwd: string, home: string): string {
   if (p === "~") p = home;
   else if (p.startsWith("~/")) p = home + p.slice(1);
   else if (p.startsWith("~")) {
-    throw new TypeError(`Path "${entry}" uses "~user", which srt does not expand: write the full path`);
+    throw new TypeError(
+      `Path "${entry}" uses "~user", which srt does not expand: write the full path`,
+    );
   }
   const abs = normalize(isAbsolute(p) ? p : resolve(cwd, p));
   return abs.length > 1 ? abs.replace(/\/+$/, "") : abs;
@@ -117,7 +119,10 @@ export function resolvePolicy(options: ResolveOptions): Policy {
 
   const writeEntries = fs.allowWrite === undefined && (flags.allowWrite ?? []).length === 0
     ? [pathRule(".", cwd, home, "default allowWrite")]
-    : [...paths(fs.allowWrite ?? [], "filesystem.allowWrite"), ...flagPaths(flags.allowWrite, "allow-write")];
+    : [
+      ...paths(fs.allowWrite ?? [], "filesystem.allowWrite"),
+      ...flagPaths(flags.allowWrite, "allow-write"),
+    ];
 
   const allowNetFlag = flags.allowNet ?? [];
   const unixFlag = flags.allowUnixSocket ?? [];
@@ -125,10 +130,19 @@ export function resolvePolicy(options: ResolveOptions): Policy {
     cwd,
     home,
     filesystem: {
-      denyRead: [...paths(fs.denyRead ?? [], "filesystem.denyRead"), ...flagPaths(flags.denyRead, "deny-read")],
-      allowRead: [...paths(fs.allowRead ?? [], "filesystem.allowRead"), ...flagPaths(flags.allowRead, "allow-read")],
+      denyRead: [
+        ...paths(fs.denyRead ?? [], "filesystem.denyRead"),
+        ...flagPaths(flags.denyRead, "deny-read"),
+      ],
+      allowRead: [
+        ...paths(fs.allowRead ?? [], "filesystem.allowRead"),
+        ...flagPaths(flags.allowRead, "allow-read"),
+      ],
       allowWrite: writeEntries,
-      denyWrite: [...paths(fs.denyWrite ?? [], "filesystem.denyWrite"), ...flagPaths(flags.denyWrite, "deny-write")],
+      denyWrite: [
+        ...paths(fs.denyWrite ?? [], "filesystem.denyWrite"),
+        ...flagPaths(flags.denyWrite, "deny-write"),
+      ],
       mandatoryDenySearchDepth: settings.mandatoryDenySearchDepth ?? 3,
     },
     network: {
@@ -163,7 +177,8 @@ export function policyHasNetwork(policy: Policy): boolean {
 
 /** A JSON-friendly view of the policy for `srt --debug`. */
 export function describePolicy(policy: Policy): string {
-  const rules = (list: readonly PathRule[]) => list.map((r) => (r.glob ? `${r.path} (glob)` : r.path));
+  const rules = (list: readonly PathRule[]) =>
+    list.map((r) => (r.glob ? `${r.path} (glob)` : r.path));
   return JSON.stringify(
     {
       cwd: policy.cwd,

@@ -31,7 +31,10 @@ export function proxyEnv(p: ProxyEndpoints): Record<string, string> {
   env.PIP_PROXY = p.http;
   env.NODE_USE_ENV_PROXY = "1";
   env.RSYNC_PROXY = p.httpHostPort;
-  const [host, port] = [p.httpHostPort.slice(0, p.httpHostPort.lastIndexOf(":")), p.httpHostPort.split(":").pop()];
+  const [host, port] = [
+    p.httpHostPort.slice(0, p.httpHostPort.lastIndexOf(":")),
+    p.httpHostPort.split(":").pop(),
+  ];
   env.GIT_SSH_COMMAND = `ssh -o ProxyCommand='socat - PROXY:${host}:%h:%p,proxyport=${port}'`;
   return env;
 }

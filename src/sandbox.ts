@@ -13,7 +13,12 @@ import { startForwarder } from "./proxy/forwarder.ts";
 import { proxyEnv } from "./proxy_env.ts";
 import { createRunDir, type RunDir } from "./_rundir.ts";
 import { which } from "./_which.ts";
-import { buildLinuxInvocation, findCommandPid, SANDBOX_HTTP_PORT, SANDBOX_SOCKS_PORT } from "./linux/bwrap.ts";
+import {
+  buildLinuxInvocation,
+  findCommandPid,
+  SANDBOX_HTTP_PORT,
+  SANDBOX_SOCKS_PORT,
+} from "./linux/bwrap.ts";
 import { hostArch } from "./linux/seccomp.ts";
 
 /** What to run. */
@@ -87,7 +92,9 @@ export function startProxies(
   options: Pick<SpawnOptions, "onEvent" | "command">,
 ): { http: string; socks: string; close(): Promise<void> } {
   const servers: ProxyServer[] = [];
-  const commandName = "argv" in options.command ? options.command.argv.join(" ") : options.command.shell;
+  const commandName = "argv" in options.command
+    ? options.command.argv.join(" ")
+    : options.command.shell;
   const serve = (name: string, externalPort: number | null) => {
     const path = `${runDir.path}/${name}.sock`;
     const listener = Deno.listen({ transport: "unix", path });
@@ -131,9 +138,13 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
   const sh = which("sh") ?? "/bin/sh";
   const arch = hostArch();
   if (!arch) {
-    throw new SrtError(`srt has no seccomp filter for "${Deno.build.arch}"; it supports x86_64 and aarch64. Nothing was run.`);
+    throw new SrtError(
+      `srt has no seccomp filter for "${Deno.build.arch}"; it supports x86_64 and aarch64. Nothing was run.`,
+    );
   }
-  const argv = "argv" in options.command ? [...options.command.argv] : [sh, "-c", options.command.shell];
+  const argv = "argv" in options.command
+    ? [...options.command.argv]
+    : [sh, "-c", options.command.shell];
   const runDir = createRunDir();
   let proxies: { http: string; socks: string; close(): Promise<void> } | null = null;
   try {
@@ -154,7 +165,10 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
     Deno.writeFileSync(inv.seccompPath, inv.seccomp, { mode: 0o600 });
     runDir.recordStubs(inv.stubs);
     runDir.createStubs(inv.stubs);
-    const env: Record<string, string> = { ...(options.env ?? Deno.env.toObject()), TMPDIR: runDir.tmp };
+    const env: Record<string, string> = {
+      ...(options.env ?? Deno.env.toObject()),
+      TMPDIR: runDir.tmp,
+    };
     if (network) {
       Object.assign(
         env,
@@ -169,7 +183,9 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
     if (options.debug) {
       options.debug(`policy: ${describePolicy(policy)}`);
       if (policy.network.allowAll) {
-        options.debug("WARNING: --allow-net without a list: every host is reachable (deny rules still apply)");
+        options.debug(
+          "WARNING: --allow-net without a list: every host is reachable (deny rules still apply)",
+        );
       }
       options.debug(`stubs: ${JSON.stringify(inv.stubs)}`);
       options.debug(`command: ${[inv.program, ...inv.args].map(shellQuote).join(" ")}`);

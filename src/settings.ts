@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
+import { type JsoncNode as Node, JsoncSyntaxError, parseJsonc } from "./jsonc.ts";
 import { SrtError } from "./errors.ts";
 import { parseDomainPattern } from "./domain.ts";
 
@@ -128,17 +128,18 @@ export function parseSettings(text: string, file: string): LoadedSettings {
       `Settings file "${file}" is empty. Write a JSON object such as {} into it, or remove it to use the secure defaults; nothing was run.`,
     );
   }
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const at = (offset: number) => {
     const before = text.slice(0, offset).split("\n");
     return `${file}:${before.length}:${before[before.length - 1].length + 1}`;
   };
-  if (errors.length > 0 || !root) {
-    const first = errors[0];
-    const where = first ? at(first.offset) : `${file}:1:1`;
-    const what = first ? describeParseError(printParseErrorCode(first.error)) : "no JSON value";
-    throw new SrtError(`${where}: invalid JSONC: ${what}. Fix the file; nothing was run.`);
+  let root: Node;
+  try {
+    root = parseJsonc(text);
+  } catch (error) {
+    if (!(error instanceof JsoncSyntaxError)) throw error;
+    throw new SrtError(
+      `${at(error.offset)}: invalid JSONC: ${error.message}. Fix the file; nothing was run.`,
+    );
   }
   const warnings: string[] = [];
   const problems: string[] = [];
@@ -151,10 +152,6 @@ export function parseSettings(text: string, file: string): LoadedSettings {
   return { settings: value as Settings, path: file, warnings };
 }
 
-function describeParseError(code: string): string {
-  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
-}
-
 interface Context {
   at(offset: number): string;
   warnings: string[];
@@ -162,55 +159,61 @@ interface Context {
 }
 
 function typeName(node: Node): string {
-  if (node.type === "null") return "null";
-  if (node.type === "string") return `the string ${JSON.stringify(node.value)}`;
-  if (node.type === "number") return `the number ${node.value}`;
-  if (node.type === "boolean") return `${node.value}`;
-  return `an ${node.type}`;
+  switch (node.type) {
+    case "null":
+      return "null";
+    case "string":
+      return `the string ${JSON.stringify(node.value)}`;
+    case "number":
+      return `the number ${node.value}`;
+    case "boolean":
+      return `${node.value}`;
+    default:
+      return `an ${node.type}`;
+  }
 }
 
 function validate(node: Node, shape: Shape, path: string, ctx: Context): unknown {
   const fail = (expected: string) => {
-    ctx.problems.push(`${ctx.at(node.offset)} ${path || "(top level)"}: expected ${expected}, found ${typeName(node)}`);
+    ctx.problems.push(
+      `${ctx.at(node.offset)} ${path || "(top level)"}: expected ${expected}, found ${
+        typeName(node)
+      }`,
+    );
     return undefined;
   };
   switch (shape.type) {
     case "object": {
       if (node.type !== "object") return fail("an object");
       const out: Record<string, unknown> = {};
-      for (const prop of node.children ?? []) {
-        const [keyNode, valueNode] = prop.children ?? [];
-        const key = String(keyNode.value);
+      for (const { key, keyOffset, value: valueNode } of node.properties) {
         const childPath = path ? `${path}.${key}` : key;
         const child = shape.keys[key];
         if (!child) {
           const near = nearest(key, Object.keys(shape.keys));
           ctx.warnings.push(
-            `${ctx.at(keyNode.offset)} ${childPath}: unknown key, ignored${
+            `${ctx.at(keyOffset)} ${childPath}: unknown key, ignored${
               near ? ` (did you mean "${near}"?)` : ""
             }`,
           );
           continue;
         }
-        if (valueNode) out[key] = validate(valueNode, child, childPath, ctx);
+        out[key] = validate(valueNode, child, childPath, ctx);
       }
       return out;
     }
     case "array": {
       if (node.type !== "array") return fail("an array");
-      return (node.children ?? []).map((item, i) =>
-        validate(item, { type: shape.of }, `${path}[${i}]`, ctx)
-      );
+      return node.items.map((item, i) => validate(item, { type: shape.of }, `${path}[${i}]`, ctx));
     }
     case "record": {
       if (node.type !== "object") return fail("an object of command pattern to path list");
       const out: Record<string, string[]> = {};
-      for (const prop of node.children ?? []) {
-        const [keyNode, valueNode] = prop.children ?? [];
-        out[String(keyNode.value)] = validate(
+      for (const { key, value: valueNode } of node.properties) {
+        out[key] = validate(
           valueNode,
           { type: "array", of: "string" },
-          `${path}[${JSON.stringify(keyNode.value)}]`,
+          `${path}[${JSON.stringify(key)}]`,
           ctx,
         ) as string[];
       }
@@ -223,7 +226,10 @@ function validate(node: Node, shape: Shape, path: string, ctx: Context): unknown
     case "port":
     case "depth": {
       const [min, max] = shape.type === "port" ? [1, 65535] : [1, 10];
-      if (node.type !== "number" || !Number.isInteger(node.value) || node.value < min || node.value > max) {
+      if (
+        node.type !== "number" || !Number.isInteger(node.value) || node.value < min ||
+        node.value > max
+      ) {
         return fail(`a whole number from ${min} to ${max}`);
       }
       return node.value;
@@ -245,21 +251,24 @@ function validate(node: Node, shape: Shape, path: string, ctx: Context): unknown
       }
       if (node.type !== "object") return fail('a path string or { "path": ..., "literal": true }');
       const out: { path?: string; literal?: boolean } = {};
-      for (const prop of node.children ?? []) {
-        const [keyNode, valueNode] = prop.children ?? [];
-        const key = String(keyNode.value);
-        if (key === "path") out.path = validate(valueNode, { type: "string" }, `${path}.path`, ctx) as string;
-        else if (key === "literal") {
+      for (const { key, keyOffset, value: valueNode } of node.properties) {
+        if (key === "path") {
+          out.path = validate(valueNode, { type: "string" }, `${path}.path`, ctx) as string;
+        } else if (key === "literal") {
           out.literal = validate(valueNode, { type: "boolean" }, `${path}.literal`, ctx) as boolean;
         } else {
           ctx.warnings.push(
-            `${ctx.at(keyNode.offset)} ${path}.${key}: unknown key, ignored${
-              nearest(key, ["path", "literal"]) ? ` (did you mean "${nearest(key, ["path", "literal"])}"?)` : ""
+            `${ctx.at(keyOffset)} ${path}.${key}: unknown key, ignored${
+              nearest(key, ["path", "literal"])
+                ? ` (did you mean "${nearest(key, ["path", "literal"])}"?)`
+                : ""
             }`,
           );
         }
       }
-      if (typeof out.path !== "string" || out.path === "") return fail('an object with a non-empty "path"');
+      if (typeof out.path !== "string" || out.path === "") {
+        return fail('an object with a non-empty "path"');
+      }
       return out;
     }
   }

@@ -89,7 +89,8 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
   const network = o.proxySockets !== null;
   const seccomp = buildSeccompFilter({
     arch: o.arch,
-    allowUnixSockets: policy.network.allowAllUnixSockets || policy.network.allowUnixSockets.length > 0,
+    allowUnixSockets: policy.network.allowAllUnixSockets ||
+      policy.network.allowUnixSockets.length > 0,
     allowListen: policy.network.allowLocalBinding,
   });
   const seccompPath = `${o.runDir}/seccomp.bpf`;
@@ -115,8 +116,28 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
   const confine = ["--disable-userns", "--cap-drop", "ALL"];
   const tail = ["--chdir", policy.cwd, "--", o.sh, "-c", START_SCRIPT, startedMarker, ...o.argv];
   if (!network) {
-    const args = ["-c", `exec "$@" 3<"$0"`, seccompPath, o.bwrap, ...namespaces, ...confine, ...fsArgs, "--seccomp", "3", ...tail];
-    return { program: o.sh, args, seccomp, seccompPath, startedMarker, stubs: plan.stubs, notes: plan.notes, nested: false };
+    const args = [
+      "-c",
+      `exec "$@" 3<"$0"`,
+      seccompPath,
+      o.bwrap,
+      ...namespaces,
+      ...confine,
+      ...fsArgs,
+      "--seccomp",
+      "3",
+      ...tail,
+    ];
+    return {
+      program: o.sh,
+      args,
+      seccomp,
+      seccompPath,
+      startedMarker,
+      stubs: plan.stubs,
+      notes: plan.notes,
+      nested: false,
+    };
   }
   const inner = [
     o.bwrap,
@@ -131,10 +152,11 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     "3",
     ...tail,
   ];
+  // The outer layer keeps its capabilities inside its user namespace (when
+  // srt runs as root) so the inner bwrap can map ids; only srt's relay
+  // script runs there. The command itself runs with none.
   const args = [
     ...namespaces,
-    "--cap-drop",
-    "ALL",
     ...fsArgs,
     "--chdir",
     policy.cwd,
@@ -149,7 +171,16 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     seccompPath,
     ...inner,
   ];
-  return { program: o.bwrap, args, seccomp, seccompPath, startedMarker, stubs: plan.stubs, notes: plan.notes, nested: true };
+  return {
+    program: o.bwrap,
+    args,
+    seccomp,
+    seccompPath,
+    startedMarker,
+    stubs: plan.stubs,
+    notes: plan.notes,
+    nested: true,
+  };
 }
 
 /**

@@ -53,12 +53,19 @@ function depth(path: string): number {
   return path === "/" ? 0 : path.split("/").length - 1;
 }
 
+const statCache = new Map<string, Deno.FileInfo | null>();
+
+/** stat, memoised for one plan (a missing path costs an exception each time). */
 function exists(path: string): Deno.FileInfo | null {
+  if (statCache.has(path)) return statCache.get(path)!;
+  let info: Deno.FileInfo | null;
   try {
-    return Deno.statSync(path);
+    info = Deno.statSync(path);
   } catch {
-    return null;
+    info = null;
   }
+  statCache.set(path, info);
+  return info;
 }
 
 /** realpath, or the real parent joined with the missing rest for a path that does not exist. */
@@ -104,6 +111,7 @@ export interface PlanOptions {
 
 /** Builds the mount plan. Reads the filesystem (globs, the protected-file search); writes nothing. */
 export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
+  statCache.clear();
   const notes: string[] = [];
   const fs = policy.filesystem;
   const denyRead = expandRules(fs.denyRead, notes, "denyRead", false);
@@ -132,7 +140,8 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
     if (prev === undefined || KIND_ORDER[kind] > KIND_ORDER[prev]) mounts.set(path, kind);
   };
   const protectedList = [...protectedPaths];
-  const coveredByOther = (p: string) => protectedList.some((q) => q !== p && isInside(p, q) && exists(q));
+  const coveredByOther = (p: string) =>
+    protectedList.some((q) => q !== p && isInside(p, q) && exists(q));
 
   const activeWritable = writable.filter((w) =>
     !readHidden(w) && !protectedList.some((q) => isInside(w, q) && exists(q))
@@ -184,7 +193,8 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
   }
 
   const ordered = [...mounts.entries()].sort((a, b) =>
-    depth(a[0]) - depth(b[0]) || KIND_ORDER[a[1]] - KIND_ORDER[b[1]] || a[0].localeCompare(b[0])
+    depth(a[0]) - depth(b[0]) || KIND_ORDER[a[1]] - KIND_ORDER[b[1]] ||
+    (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
   );
   const args: string[] = [];
   const remount: string[] = [];
@@ -219,15 +229,22 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
  * of every writable root. Paths that do not exist are included for the top
  * levels (they get stubs); deeper ones only when they exist.
  */
-function mandatoryProtected(policy: Policy, writable: readonly string[], notes: string[]): string[] {
+function mandatoryProtected(
+  policy: Policy,
+  writable: readonly string[],
+  notes: string[],
+): string[] {
   const out: string[] = [];
-  const writableSomewhereIn = (dir: string) => writable.some((w) => isInside(w, dir) || isInside(dir, w));
+  const writableSomewhereIn = (dir: string) =>
+    writable.some((w) => isInside(w, dir) || isInside(dir, w));
   const top = (dir: string) => {
     for (const name of [...PROTECTED_FILES, ...PROTECTED_DIRS]) out.push(`${dir}/${name}`);
     const dotGit = `${dir}/.git`;
     const info = lstat(dotGit);
     if (info?.isFile) out.push(dotGit);
-    for (const gd of gitDirsOf(dotGit)) for (const name of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${name}`);
+    for (const gd of gitDirsOf(dotGit)) {
+      for (const name of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${name}`);
+    }
   };
   const cwd = realish(policy.cwd);
   const home = realish(policy.home);
@@ -250,11 +267,15 @@ function mandatoryProtected(policy: Policy, writable: readonly string[], notes: 
         if (level > 1) {
           if (PROTECTED_FILES.includes(e.name) || PROTECTED_DIRS.includes(e.name)) out.push(path);
           if (e.name === ".claude") {
-            for (const sub of PROTECTED_DIRS) if (sub.startsWith(".claude/")) out.push(`${dir}/${sub}`);
+            for (const sub of PROTECTED_DIRS) {
+              if (sub.startsWith(".claude/")) out.push(`${dir}/${sub}`);
+            }
           }
           if (e.name === ".git") {
             if (e.isFile) out.push(path);
-            for (const gd of gitDirsOf(path)) for (const n of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${n}`);
+            for (const gd of gitDirsOf(path)) {
+              for (const n of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${n}`);
+            }
           }
         }
         if (e.isDirectory && !SEARCH_SKIP.has(e.name)) walk(path, level + 1);

@@ -128,7 +128,9 @@ export function buildSeccompFilter(options: SeccompOptions): Uint8Array {
   ld(OFF_ARCH);
   jeq(a.audit, 0, "deny_eperm");
   ld(OFF_NR);
-  if (options.arch === "x86_64") prog.push({ op: JGE_K, k: X32_SYSCALL_BIT, t: "deny_eperm", f: 0 });
+  if (options.arch === "x86_64") {
+    prog.push({ op: JGE_K, k: X32_SYSCALL_BIT, t: "deny_eperm", f: 0 });
+  }
 
   const simple: Array<[number, string]> = [
     [a.nr.io_uring_setup, "deny_eperm"],

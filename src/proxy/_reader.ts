@@ -131,7 +131,11 @@ export class BufferedReader {
 
 function indexOf(hay: Uint8Array, needle: number[], from: number): number {
   const first = needle[0];
-  for (let i = hay.indexOf(first, from); i !== -1 && i <= hay.length - needle.length; i = hay.indexOf(first, i + 1)) {
+  for (
+    let i = hay.indexOf(first, from);
+    i !== -1 && i <= hay.length - needle.length;
+    i = hay.indexOf(first, i + 1)
+  ) {
     let ok = true;
     for (let k = 1; k < needle.length; k++) {
       if (hay[i + k] !== needle[k]) {

@@ -8,7 +8,6 @@
  * @module
  */
 
-import { lookup } from "node:dns/promises";
 import { canonicalIP, restrictedAddressReason } from "../address.ts";
 import { canonicalHost, decideHost, ipExplicitlyAllowed, type NetworkRules } from "../domain.ts";
 import { BufferedReader, EarlyEof, latin1Bytes, TooLarge, writeAll } from "./_reader.ts";
@@ -82,7 +81,10 @@ export function startProxy(listener: Deno.Listener, options: ProxyOptions): Prox
   const tracked = new Set<Tracked>();
   const headerTimeout = options.headerTimeoutMs ?? 30_000;
   const idleTimeout = options.idleTimeoutMs ?? 600_000;
-  const sweepEvery = Math.max(20, Math.min(1000, Math.floor(Math.min(headerTimeout, idleTimeout) / 4)));
+  const sweepEvery = Math.max(
+    20,
+    Math.min(1000, Math.floor(Math.min(headerTimeout, idleTimeout) / 4)),
+  );
   const sweeper = setInterval(() => {
     const now = performance.now();
     for (const t of tracked) {
@@ -104,7 +106,11 @@ export function startProxy(listener: Deno.Listener, options: ProxyOptions): Prox
         continue;
       }
       if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-      const t: Tracked = { conns: [conn], deadline: performance.now() + headerTimeout, timeout: headerTimeout };
+      const t: Tracked = {
+        conns: [conn],
+        deadline: performance.now() + headerTimeout,
+        timeout: headerTimeout,
+      };
       tracked.add(t);
       handle(conn, t, options, headerTimeout, idleTimeout).catch(() => {}).finally(() => {
         tracked.delete(t);
@@ -188,12 +194,18 @@ async function dial(ctx: Ctx, rawHost: string, port: number): Promise<Dialed> {
   if (canonicalIP(host)) {
     const why = restrictedAddressReason(host);
     if (why && !ipExplicitlyAllowed(rules, host, port)) {
-      return { ok: false, blocked: true, reason: `${host} is a ${why} address; allow "${host}" by itself to reach it` };
+      return {
+        ok: false,
+        blocked: true,
+        reason: `${host} is a ${why} address; allow "${host}" by itself to reach it`,
+      };
     }
     candidates = [host];
   } else {
     let answers: { address: string }[];
     try {
+      // Loaded on first use: it costs start-up time the sandbox often does not need.
+      const { lookup } = await import("node:dns/promises");
       answers = await lookup(host, { all: true, verbatim: true });
     } catch {
       return { ok: false, blocked: false, reason: `cannot resolve "${host}"` };
@@ -204,14 +216,17 @@ async function dial(ctx: Ctx, rawHost: string, port: number): Promise<Dialed> {
       const ip = canonicalIP(a.address);
       if (!ip) continue;
       const why = restrictedAddressReason(ip.address);
-      if (why && !ipExplicitlyAllowed(rules, ip.address, port)) refused.push(`${ip.address} (${why})`);
-      else candidates.push(ip.address);
+      if (why && !ipExplicitlyAllowed(rules, ip.address, port)) {
+        refused.push(`${ip.address} (${why})`);
+      } else candidates.push(ip.address);
     }
     if (candidates.length === 0) {
       return {
         ok: false,
         blocked: true,
-        reason: `"${host}" resolves only to restricted addresses: ${refused.join(", ")}; allow the address itself to reach it`,
+        reason: `"${host}" resolves only to restricted addresses: ${
+          refused.join(", ")
+        }; allow the address itself to reach it`,
       };
     }
   }
@@ -228,7 +243,11 @@ async function dial(ctx: Ctx, rawHost: string, port: number): Promise<Dialed> {
       lastError = `${address}: ${(error as Error).message}`;
     }
   }
-  return { ok: false, blocked: false, reason: `cannot connect to "${host}:${port}" (${lastError})` };
+  return {
+    ok: false,
+    blocked: false,
+    reason: `cannot connect to "${host}:${port}" (${lastError})`,
+  };
 }
 
 function withTimeout<T extends { close(): void }>(p: Promise<T>, ms: number): Promise<T> {
@@ -250,7 +269,12 @@ function withTimeout<T extends { close(): void }>(p: Promise<T>, ms: number): Pr
 }
 
 /** Copies src to dst until EOF, then half-closes dst. */
-async function pump(src: Deno.Conn, dst: Deno.Conn, touch: () => void, size = 256 * 1024): Promise<void> {
+async function pump(
+  src: Deno.Conn,
+  dst: Deno.Conn,
+  touch: () => void,
+  size = 256 * 1024,
+): Promise<void> {
   const buf = new Uint8Array(size);
   try {
     for (;;) {
@@ -317,7 +341,13 @@ async function handleSocks(ctx: Ctx): Promise<void> {
   const port = (p1 << 8) | p2;
   if (ver !== 0x05 || cmd !== 0x01) {
     await socksReply(conn, 0x07);
-    emit(ctx, { host, port, protocol: "socks5", allowed: false, reason: `unsupported SOCKS5 command ${cmd}` });
+    emit(ctx, {
+      host,
+      port,
+      protocol: "socks5",
+      allowed: false,
+      reason: `unsupported SOCKS5 command ${cmd}`,
+    });
     return;
   }
   const shownHost = host.startsWith("[") ? host.slice(1, -1) : host;
@@ -329,7 +359,13 @@ async function handleSocks(ctx: Ctx): Promise<void> {
     await socksReply(conn, dialed.blocked ? 0x02 : 0x05);
     return;
   }
-  emit(ctx, { host: shownHost, port, protocol: "socks5", allowed: true, reason: `dialled ${dialed.address}` });
+  emit(ctx, {
+    host: shownHost,
+    port,
+    protocol: "socks5",
+    allowed: true,
+    reason: `dialled ${dialed.address}`,
+  });
   await socksReply(conn, 0x00);
   await tunnel(ctx, dialed.conn, reader.take(Infinity));
 }
@@ -427,7 +463,10 @@ function authorized(ctx: Ctx, head: Head): boolean {
 }
 
 /** Splits `host:port` / `[v6]:port`; null when malformed. */
-function splitHostPort(text: string, defaultPort: number | null): { host: string; port: number } | null {
+function splitHostPort(
+  text: string,
+  defaultPort: number | null,
+): { host: string; port: number } | null {
   const m = /^(\[[^\]]+\]|[^:\[\]]+)(?::(\d{1,5}))?$/.exec(text);
   if (!m) return null;
   const port = m[2] === undefined ? defaultPort : Number(m[2]);
@@ -485,7 +524,13 @@ async function handleConnect(ctx: Ctx, head: Head): Promise<void> {
   const shownHost = target.host.replace(/^\[|\]$/g, "");
   const dialed = await dial(ctx, target.host, target.port);
   if (!dialed.ok) {
-    emit(ctx, { host: shownHost, port: target.port, protocol: "connect", allowed: false, reason: dialed.reason });
+    emit(ctx, {
+      host: shownHost,
+      port: target.port,
+      protocol: "connect",
+      allowed: false,
+      reason: dialed.reason,
+    });
     if (dialed.blocked) await blocked(ctx.conn, dialed.reason);
     else await respond(ctx.conn, 502, `Bad gateway: ${dialed.reason}`);
     return;
@@ -504,13 +549,21 @@ async function handleConnect(ctx: Ctx, head: Head): Promise<void> {
 type Upstream = { key: string; conn: Deno.TcpConn; reader: BufferedReader };
 
 /** Forwards one absolute-form request and its response; returns the upstream to reuse, or "close". */
-async function forwardOne(ctx: Ctx, head: Head, current: Upstream | null): Promise<Upstream | "close"> {
+async function forwardOne(
+  ctx: Ctx,
+  head: Head,
+  current: Upstream | null,
+): Promise<Upstream | "close"> {
   const { conn } = ctx;
   const m = /^http:\/\/([^/?#]+)([^#]*)/i.exec(head.target);
   const authority = m ? splitHostPort(m[1], 80) : null;
   if (!m || !authority || m[1].includes("@")) {
     const hint = /^https:/i.test(head.target) ? " (use CONNECT for https)" : "";
-    await respond(conn, 400, `Bad request: expected an absolute http:// URL, found "${head.target}"${hint}`);
+    await respond(
+      conn,
+      400,
+      `Bad request: expected an absolute http:// URL, found "${head.target}"${hint}`,
+    );
     return "close";
   }
   const path = m[2] === "" ? "/" : m[2].startsWith("/") ? m[2] : "/" + m[2];
@@ -521,7 +574,13 @@ async function forwardOne(ctx: Ctx, head: Head, current: Upstream | null): Promi
     if (current) closeQuietly(current.conn);
     const dialed = await dial(ctx, authority.host, authority.port);
     if (!dialed.ok) {
-      emit(ctx, { host: shownHost, port: authority.port, protocol: "http", allowed: false, reason: dialed.reason });
+      emit(ctx, {
+        host: shownHost,
+        port: authority.port,
+        protocol: "http",
+        allowed: false,
+        reason: dialed.reason,
+      });
       if (dialed.blocked) await blocked(conn, dialed.reason);
       else await respond(conn, 502, `Bad gateway: ${dialed.reason}`);
       return "close";
@@ -547,8 +606,11 @@ async function forwardOne(ctx: Ctx, head: Head, current: Upstream | null): Promi
     await respond(conn, 400, "Bad request: invalid Content-Length");
     return "close";
   }
-  const connectionTokens = (header(head.headers, "connection") ?? "").toLowerCase().split(",").map((s) => s.trim());
-  const wantsUpgrade = connectionTokens.includes("upgrade") && header(head.headers, "upgrade") !== undefined;
+  const connectionTokens = (header(head.headers, "connection") ?? "").toLowerCase().split(",").map((
+    s,
+  ) => s.trim());
+  const wantsUpgrade = connectionTokens.includes("upgrade") &&
+    header(head.headers, "upgrade") !== undefined;
   const clientClose = connectionTokens.includes("close") || head.version === "HTTP/1.0";
   const out: string[] = [`${head.method} ${path} HTTP/1.1`, `Host: ${m[1]}`];
   for (const [k, v] of head.headers) {
@@ -590,18 +652,22 @@ async function forwardOne(ctx: Ctx, head: Head, current: Upstream | null): Promi
     const rcl = header(headers, "content-length");
     const rChunked = rte !== undefined && /chunked\s*$/i.test(rte);
     const upstreamClose = /(^|,)\s*close\s*(,|$)/i.test(header(headers, "connection") ?? "");
-    const noBody = head.method === "HEAD" || (status >= 100 && status < 200) || status === 204 || status === 304;
+    const noBody = head.method === "HEAD" || (status >= 100 && status < 200) || status === 204 ||
+      status === 304;
     const untilClose = !noBody && !rChunked && rcl === undefined;
     const keep = !clientClose && !upstreamClose && !untilClose && status !== 101;
     const resp: string[] = [lines[0]];
-    const rTokens = (header(headers, "connection") ?? "").toLowerCase().split(",").map((s) => s.trim());
+    const rTokens = (header(headers, "connection") ?? "").toLowerCase().split(",").map((s) =>
+      s.trim()
+    );
     for (const [k, v] of headers) {
       const lower = k.toLowerCase();
       if (HOP_BY_HOP.has(lower) || rTokens.includes(lower)) continue;
       resp.push(`${k}: ${v}`);
     }
-    if (status === 101) resp.push(`Upgrade: ${header(headers, "upgrade") ?? ""}`, "Connection: Upgrade");
-    else if (status >= 200) resp.push(`Connection: ${keep ? "keep-alive" : "close"}`);
+    if (status === 101) {
+      resp.push(`Upgrade: ${header(headers, "upgrade") ?? ""}`, "Connection: Upgrade");
+    } else if (status >= 200) resp.push(`Connection: ${keep ? "keep-alive" : "close"}`);
     await writeAll(conn, latin1Bytes(resp.join("\r\n") + "\r\n\r\n"));
     if (status === 101) {
       const pending = upstream.reader.take(Infinity);

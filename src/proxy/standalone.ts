@@ -11,7 +11,8 @@ import { type ProxyEvent, type ProxyServer, startProxy } from "./proxy.ts";
 /** Random credential for one proxy run. */
 export function newCredential(): { username: string; password: string } {
   const hex = (n: number) =>
-    Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
+    Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0"))
+      .join("");
   return { username: "srt", password: hex(16) };
 }
 
@@ -20,7 +21,9 @@ export function parseListen(text: string): { hostname: string; port: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
   if (!m || port < 0 || port > 65535) {
-    throw new SrtError(`--listen "${text}" is not HOST:PORT (e.g. 127.0.0.1:8080). Nothing was run.`);
+    throw new SrtError(
+      `--listen "${text}" is not HOST:PORT (e.g. 127.0.0.1:8080). Nothing was run.`,
+    );
   }
   return { hostname: m[1].replace(/^\[|\]$/g, ""), port };
 }
@@ -36,7 +39,9 @@ export function runStandaloneProxy(
   try {
     listener = Deno.listen({ hostname, port, transport: "tcp" });
   } catch (error) {
-    throw new SrtError(`Cannot listen on "${listen}": ${(error as Error).message}. Pick another port.`);
+    throw new SrtError(
+      `Cannot listen on "${listen}": ${(error as Error).message}. Pick another port.`,
+    );
   }
   const credential = newCredential();
   const server = startProxy(listener, {
