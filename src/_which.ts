@@ -1,12 +1,11 @@
 /**
- * Finds an executable on PATH (or in the usual system directories).
+ * Finds an executable on PATH.
  * @module
  */
 
-/** Absolute path of `name`, or null when no executable of that name is found. */
+/** Absolute path of `name` on PATH, or null when no executable of that name is found. */
 export function which(name: string, path: string = Deno.env.get("PATH") ?? ""): string | null {
-  const dirs = [...path.split(":"), "/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin"];
-  for (const dir of dirs) {
+  for (const dir of path.split(":")) {
     if (!dir.startsWith("/")) continue;
     const candidate = `${dir}/${name}`;
     try {

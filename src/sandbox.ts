@@ -32,7 +32,7 @@ export interface SpawnOptions {
   readonly command: SandboxCommand;
   /** Environment for the command; defaults to srt's own. Proxy variables and TMPDIR are added. */
   readonly env?: Readonly<Record<string, string>>;
-  /** stdin/stdout/stderr of the command. Default `"inherit"`. */
+  /** stdout/stderr of the command (stdin is `"null"` when `"piped"`). Default `"inherit"`. */
   readonly stdio?: "inherit" | "piped" | "null";
   /** Receives every network decision of the proxy. */
   readonly onEvent?: (event: ProxyEvent) => void;
@@ -195,7 +195,7 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
       args: inv.args,
       env,
       clearEnv: true,
-      stdin: stdio,
+      stdin: stdio === "piped" ? "null" : stdio,
       stdout: stdio,
       stderr: stdio,
     }).spawn();

@@ -173,8 +173,11 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
       if (!readHidden(a)) add(a, "selfbind");
     }
     if (stub) {
+      // The stub is an empty read-only file srt creates; bound onto itself it
+      // reads as empty (so tools that look for e.g. ~/.gitconfig still work)
+      // and blocks creating anything at that path.
       stubs.push(target);
-      add(target, "devnull");
+      add(target, "ro-bind");
     } else {
       add(target, "ro-bind");
     }

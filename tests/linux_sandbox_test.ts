@@ -1,0 +1,488 @@
+/**
+ * End-to-end tests of the Linux backend with real bubblewrap: every rule gets
+ * an escape attempt, checked from outside the sandbox. Runs as root and (in
+ * CI) again as an unprivileged user.
+ */
+
+import { deepStrictEqual, equal, match, notEqual, ok } from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import { exists, helloServer, sandboxed, withTempDir } from "./_helpers.ts";
+
+const linux = Deno.build.os === "linux";
+const PY = "/usr/bin/python3";
+const sh = (script: string) => ["/bin/sh", "-c", script];
+
+Deno.test({
+  name: "linux: writes land in the current directory and nowhere else",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) =>
+      await withTempDir(async (outside) => {
+        const r = await sandboxed(
+          sh(
+            `echo in > inside.txt; echo out > ${outside}/escape.txt; echo t > /tmp/srt-escape-$$; echo d > "$TMPDIR/x" && echo tmpdir-ok`,
+          ),
+          { cwd },
+        );
+        equal(Deno.readTextFileSync(`${cwd}/inside.txt`), "in\n");
+        ok(!exists(`${outside}/escape.txt`), "wrote outside the allowed directory");
+        match(r.stderr, /Read-only file system/);
+        match(r.stdout, /tmpdir-ok/);
+        const leftovers = [...Deno.readDirSync("/tmp")].filter((e) =>
+          e.name.startsWith("srt-escape-")
+        );
+        deepStrictEqual(leftovers, []);
+      })
+    ),
+});
+
+Deno.test({
+  name: "linux: symlink and /proc/self/root cannot write or read past a rule",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) =>
+      await withTempDir(async (outside) => {
+        Deno.writeTextFileSync(`${outside}/secret`, "TOPSECRET");
+        Deno.symlinkSync(outside, `${cwd}/link`);
+        const r = await sandboxed(
+          sh(
+            `echo pwn > link/new; echo pwn > /proc/self/root${outside}/new2; ln -s ${outside}/secret s2; cat s2; cat link/secret; cat /proc/self/root${outside}/secret; true`,
+          ),
+          { cwd, settings: { filesystem: { denyRead: [outside] } } },
+        );
+        ok(!exists(`${outside}/new`), "wrote through a symlink");
+        ok(!exists(`${outside}/new2`), "wrote through /proc/self/root");
+        ok(!r.stdout.includes("TOPSECRET"), `read a denied file: ${r.stdout}`);
+      })
+    ),
+});
+
+Deno.test({
+  name: "linux: hardlinks to files outside cannot be made",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) =>
+      await withTempDir(async (outside) => {
+        Deno.writeTextFileSync(`${outside}/target`, "original");
+        const r = await sandboxed(
+          sh(`ln ${outside}/target ./h && echo hacked > ./h; cat ${outside}/target`),
+          {
+            cwd,
+          },
+        );
+        equal(Deno.readTextFileSync(`${outside}/target`), "original");
+        ok(!exists(`${cwd}/h`), `hardlink created: ${r.stderr}`);
+      })
+    ),
+});
+
+Deno.test({
+  name: "linux: denyRead hides directories and files, allowRead re-opens, globs expand",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      Deno.mkdirSync(`${cwd}/secrets/public`, { recursive: true });
+      Deno.writeTextFileSync(`${cwd}/secrets/key`, "SECRET-KEY");
+      Deno.writeTextFileSync(`${cwd}/secrets/public/readme`, "PUBLIC");
+      Deno.mkdirSync(`${cwd}/a/b`, { recursive: true });
+      Deno.writeTextFileSync(`${cwd}/a/b/server.pem`, "PEM-DATA");
+      Deno.writeTextFileSync(`${cwd}/.env`, "ENV-DATA");
+      const r = await sandboxed(
+        sh(
+          "cat secrets/key; ls secrets; cat secrets/public/readme; cat a/b/server.pem; cat .env; echo x > secrets/key; rm -f .env; mv secrets s2; echo done",
+        ),
+        {
+          cwd,
+          settings: {
+            filesystem: {
+              denyRead: ["./secrets", "**/*.pem", ".env"],
+              allowRead: ["secrets/public"],
+            },
+          },
+        },
+      );
+      ok(!r.stdout.includes("SECRET-KEY"), r.stdout);
+      ok(!r.stdout.includes("PEM-DATA"), r.stdout);
+      ok(!r.stdout.includes("ENV-DATA"), r.stdout);
+      match(r.stdout, /PUBLIC/);
+      match(r.stdout, /done/);
+      equal(Deno.readTextFileSync(`${cwd}/secrets/key`), "SECRET-KEY");
+      ok(exists(`${cwd}/.env`), "a denied file was removed");
+    }),
+});
+
+Deno.test({
+  name: "linux: denyWrite wins inside writable dirs, also for paths that do not exist yet",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      Deno.writeTextFileSync(`${cwd}/locked.txt`, "keep");
+      Deno.mkdirSync(`${cwd}/build`);
+      const r = await sandboxed(
+        sh(
+          "echo no > locked.txt; rm -f locked.txt; mv locked.txt moved.txt; echo no > future.txt; mkdir -p build/out && echo no > build/out/x; mv build b2; echo ok > fine.txt",
+        ),
+        { cwd, settings: { filesystem: { denyWrite: ["locked.txt", "future.txt", "build/out"] } } },
+      );
+      equal(Deno.readTextFileSync(`${cwd}/locked.txt`), "keep");
+      ok(!exists(`${cwd}/moved.txt`));
+      ok(
+        !exists(`${cwd}/future.txt`),
+        "a denyWrite path was created (or its stub was left behind)",
+      );
+      ok(!exists(`${cwd}/build/out`), "a denyWrite dir was created (or its stub was left behind)");
+      ok(exists(`${cwd}/build`), "a parent of a protected path was renamed");
+      equal(Deno.readTextFileSync(`${cwd}/fine.txt`), "ok\n", r.stderr);
+    }),
+});
+
+Deno.test({
+  name: "linux: git hooks and config are protected, renaming .git fails, git commit works",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const git = (args: string[]) =>
+        new Deno.Command("git", { args, cwd, stdout: "null", stderr: "null" }).outputSync();
+      git(["init", "-q"]);
+      const config = Deno.readTextFileSync(`${cwd}/.git/config`);
+      const r = await sandboxed(
+        sh([
+          "echo evil > .git/hooks/pre-commit",
+          "echo '[core]' >> .git/config",
+          "mv .git/hooks .git/h2",
+          "mv .git .git-moved",
+          "rm -rf .git/hooks",
+          "git -c user.name=t -c user.email=t@e commit -q --allow-empty -m inside && echo committed",
+        ].join("; ")),
+        { cwd },
+      );
+      match(r.stdout, /committed/, r.stderr);
+      ok(!exists(`${cwd}/.git/hooks/pre-commit`), "hook written");
+      equal(Deno.readTextFileSync(`${cwd}/.git/config`), config);
+      ok(exists(`${cwd}/.git/hooks`));
+      ok(!exists(`${cwd}/.git-moved`), ".git was renamed");
+      const log = new Deno.Command("git", { args: ["log", "--oneline"], cwd }).outputSync();
+      match(new TextDecoder().decode(log.stdout), /inside/);
+    }),
+});
+
+Deno.test({
+  name: "linux: git worktree .git files are followed to protect the real hooks",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (base) => {
+      const run = (args: string[], cwd: string) =>
+        new Deno.Command("git", { args, cwd, stdout: "null", stderr: "null" }).outputSync();
+      Deno.mkdirSync(`${base}/main`);
+      run(["init", "-q"], `${base}/main`);
+      run(
+        ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "--allow-empty", "-m", "x"],
+        `${base}/main`,
+      );
+      run(["worktree", "add", "-q", `${base}/wt`], `${base}/main`);
+      const r = await sandboxed(
+        sh(
+          `echo evil > ${base}/main/.git/hooks/post-checkout; echo 'gitdir: /tmp/x' > .git; echo done`,
+        ),
+        { cwd: `${base}/wt`, settings: { filesystem: { allowWrite: [".", `${base}/main`] } } },
+      );
+      match(r.stdout, /done/);
+      ok(!exists(`${base}/main/.git/hooks/post-checkout`), "hook written through a worktree");
+      match(Deno.readTextFileSync(`${base}/wt/.git`), /worktrees/);
+    }),
+});
+
+Deno.test({
+  name: "linux: mandatory protections block shell and editor files; no stubs are left behind",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      Deno.mkdirSync(`${cwd}/sub/deeper`, { recursive: true });
+      Deno.mkdirSync(`${cwd}/sub/.vscode`);
+      const before = [...Deno.readDirSync(cwd)].map((e) => e.name).sort();
+      const r = await sandboxed(
+        sh(
+          "echo x > .bashrc; echo x > .mcp.json; mkdir -p .vscode && echo x > .vscode/tasks.json; mkdir -p .claude/commands; echo x > sub/.vscode/tasks.json; echo ok > sub/deeper/fine; echo done",
+        ),
+        { cwd },
+      );
+      match(r.stdout, /done/);
+      const after = [...Deno.readDirSync(cwd)].map((e) => e.name).sort();
+      deepStrictEqual(after, before, "protected files were created or stubs left behind");
+      ok(!exists(`${cwd}/sub/.vscode/tasks.json`));
+      ok(exists(`${cwd}/sub/deeper/fine`));
+    }),
+});
+
+Deno.test({
+  name: "linux: $HOME start-up files stay protected when $HOME is writable",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (home) => {
+      Deno.mkdirSync(`${home}/proj`);
+      Deno.writeTextFileSync(`${home}/.bashrc`, "original");
+      const r = await sandboxed(
+        sh("echo evil >> ~/.bashrc; echo x > ~/.zshrc; echo ok > ~/notes; echo done"),
+        {
+          cwd: `${home}/proj`,
+          home,
+          settings: { filesystem: { allowWrite: ["~"] } },
+        },
+      );
+      match(r.stdout, /done/);
+      equal(Deno.readTextFileSync(`${home}/.bashrc`), "original");
+      ok(!exists(`${home}/.zshrc`));
+      equal(Deno.readTextFileSync(`${home}/notes`), "ok\n");
+    }),
+});
+
+Deno.test({
+  name: "linux: a stub left by a killed run is removed by the next run",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const { runBase } = await import("../src/_rundir.ts");
+      const base = runBase();
+      Deno.mkdirSync(base, { recursive: true, mode: 0o700 });
+      const dead = `${base}/run-999999999-deadbeef`;
+      Deno.mkdirSync(dead, { recursive: true });
+      Deno.writeFileSync(`${cwd}/.mcp.json`, new Uint8Array(), { mode: 0o444 });
+      Deno.chmodSync(`${cwd}/.mcp.json`, 0o444);
+      Deno.writeTextFileSync(`${dead}/stubs.json`, JSON.stringify([`${cwd}/.mcp.json`]));
+      await sandboxed(["true"], { cwd });
+      ok(!exists(`${cwd}/.mcp.json`), "stale stub kept");
+      ok(!exists(dead), "stale run dir kept");
+    }),
+});
+
+Deno.test({
+  name: "linux: no direct network: raw TCP, curl --noproxy, UDP all fail",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const hello = helloServer();
+      const udp = createSocket("udp4");
+      let gotUdp = false;
+      udp.on("message", () => gotUdp = true);
+      await new Promise<void>((res) => udp.bind(0, "127.0.0.1", res));
+      const udpPort = udp.address().port;
+      try {
+        const r = await sandboxed(
+          sh([
+            `curl -s --max-time 3 --noproxy '*' http://127.0.0.1:${hello.port}/direct; echo curl=$?`,
+            `${PY} -c "import socket; s=socket.create_connection(('127.0.0.1', ${hello.port}), 2); print('CONNECTED')"; echo tcp=$?`,
+            `${PY} -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'x', ('127.0.0.1', ${udpPort})); print('SENT')"`,
+            `${PY} -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'x', ('8.8.8.8', 53))"; echo udp-out=$?`,
+          ].join("; ")),
+          { cwd, flags: { allowNet: ["127.0.0.1"] } },
+        );
+        ok(!r.stdout.includes("hello /direct"), "curl --noproxy reached the host");
+        ok(!r.stdout.includes("CONNECTED"), "raw TCP reached the host");
+        notEqual(r.stdout.match(/curl=(\d+)/)?.[1], "0");
+        await new Promise((res) => setTimeout(res, 200));
+        ok(!gotUdp, "UDP reached the host");
+        match(r.stdout, /udp-out=1/);
+      } finally {
+        udp.close();
+        await hello.close();
+      }
+    }),
+});
+
+Deno.test({
+  name: "linux: unix sockets to host servers are refused by seccomp",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) =>
+      await withTempDir(async (sockDir) => {
+        const path = `${sockDir}/host.sock`;
+        const listener = Deno.listen({ transport: "unix", path });
+        let accepted = false;
+        (async () => {
+          try {
+            const c = await listener.accept();
+            accepted = true;
+            c.close();
+          } catch {
+            // closed
+          }
+        })();
+        try {
+          const r = await sandboxed(
+            sh(
+              `${PY} -c "import socket; s=socket.socket(socket.AF_UNIX); s.connect('${path}'); print('UNIX-OK')"; echo py=$?; socat -u OPEN:/dev/null UNIX-CONNECT:${path}; echo socat=$?`,
+            ),
+            { cwd },
+          );
+          ok(!r.stdout.includes("UNIX-OK"));
+          match(r.stderr, /Operation not permitted/);
+          await new Promise((res) => setTimeout(res, 100));
+          ok(!accepted, "a unix socket connection reached the host");
+        } finally {
+          listener.close();
+        }
+      })
+    ),
+});
+
+Deno.test({
+  name: "linux: allowAllUnixSockets lets the command use unix sockets",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const r = await sandboxed(
+        [
+          PY,
+          "-c",
+          "import socket; a,b=socket.socketpair(); s=socket.socket(socket.AF_UNIX); print('UNIX-OK')",
+        ],
+        { cwd, settings: { network: { allowAllUnixSockets: true } } },
+      );
+      match(r.stdout, /UNIX-OK/, r.stderr);
+    }),
+});
+
+Deno.test({
+  name: "linux: the proxy is reachable at once and filters by domain; events are recorded",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const hello = helloServer();
+      const events: import("../src/proxy/proxy.ts").ProxyEvent[] = [];
+      try {
+        const r = await sandboxed(
+          sh([
+            `curl -s --noproxy '' http://127.0.0.1:${hello.port}/first`,
+            `curl -s -p --noproxy '' http://127.0.0.1:${hello.port}/connect`,
+            `curl -s --noproxy '' -x "$ALL_PROXY" http://127.0.0.1:${hello.port}/socks`,
+            `curl -s -o /dev/null -w '%{http_code}' http://blocked.example/`,
+            `echo; echo "$HTTPS_PROXY $NO_PROXY"`,
+          ].join("; ")),
+          { cwd, flags: { allowNet: ["127.0.0.1"] }, events },
+        );
+        match(r.stdout, /hello \/first/, r.stderr);
+        match(r.stdout, /hello \/connect/);
+        match(r.stdout, /hello \/socks/);
+        match(r.stdout, /403/);
+        match(r.stdout, /http:\/\/127\.0\.0\.1:3128 localhost,127\.0\.0\.1,::1/);
+        ok(events.some((e) => e.host === "blocked.example" && !e.allowed));
+        ok(events.some((e) => e.host === "127.0.0.1" && e.allowed && e.protocol === "socks5"));
+      } finally {
+        await hello.close();
+      }
+    }),
+});
+
+Deno.test({
+  name: "linux: without allowed domains there is no proxy and no network at all",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const r = await sandboxed(
+        sh("echo ${HTTP_PROXY:-none}; curl -s --max-time 2 http://127.0.0.1:3128/; echo rc=$?"),
+        {
+          cwd,
+        },
+      );
+      match(r.stdout, /^none/);
+      match(r.stdout, /rc=7/);
+    }),
+});
+
+Deno.test({
+  name: "linux: host processes are invisible: /proc/<pid>/environ and kill fail",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const secret = new Deno.Command("sleep", {
+        args: ["30"],
+        env: { SRT_TEST_SECRET: "HOST-ENV-SECRET" },
+      }).spawn();
+      try {
+        const r = await sandboxed(
+          sh(
+            `cat /proc/${secret.pid}/environ; kill -0 ${secret.pid} && echo can-signal; ls /proc | grep -c '^[0-9]'`,
+          ),
+          { cwd },
+        );
+        ok(!r.stdout.includes("HOST-ENV-SECRET"));
+        ok(!r.stdout.includes("can-signal"));
+        ok(
+          Number(r.stdout.trim().split("\n").pop()) < 10,
+          `too many processes visible: ${r.stdout}`,
+        );
+      } finally {
+        secret.kill();
+        await secret.status;
+      }
+    }),
+});
+
+Deno.test({
+  name: "linux: no orphan survives the command",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const marker = `srt-orphan-${crypto.randomUUID()}`;
+      await sandboxed(
+        sh(`setsid sh -c 'exec -a ${marker} sleep 60' </dev/null >/dev/null 2>&1 & echo started`),
+        {
+          cwd,
+        },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const ps = new Deno.Command("pgrep", { args: ["-f", marker] }).outputSync();
+      equal(new TextDecoder().decode(ps.stdout).trim(), "", "an orphan is still running");
+    }),
+});
+
+Deno.test({
+  name: "linux: seccomp refuses new user namespaces and TIOCSTI; caps are dropped",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const r = await sandboxed(
+        sh([
+          "unshare -U true; echo userns=$?",
+          `${PY} -c "import fcntl, termios; fcntl.ioctl(0, termios.TIOCSTI, b'x')" 2>&1 | grep -o 'Operation not permitted'`,
+          "grep CapEff /proc/self/status",
+        ].join("; ")),
+        { cwd },
+      );
+      match(r.stdout, /userns=1/);
+      match(r.stdout, /Operation not permitted/);
+      match(r.stdout, /CapEff:\s+0000000000000000/);
+    }),
+});
+
+Deno.test({
+  name: "linux: exit codes and signal deaths propagate",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      equal((await sandboxed(sh("exit 7"), { cwd })).code, 7);
+      equal((await sandboxed(sh("kill -TERM $$"), { cwd })).code, 143);
+      equal((await sandboxed(sh("kill -KILL $$"), { cwd })).code, 137);
+      equal(
+        (await sandboxed(["definitely-not-a-command-xyz"], { cwd, env: { PATH: "/usr/bin:/bin" } }))
+          .code,
+        127,
+      );
+    }),
+});
+
+Deno.test({
+  name: "linux: argv is passed exactly, with no shell re-parsing",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const args = ["a b", "$HOME", "'q'", "*", "; rm -rf /", ""];
+      const r = await sandboxed([
+        PY,
+        "-c",
+        "import sys, json; print(json.dumps(sys.argv[1:]))",
+        ...args,
+      ], { cwd });
+      deepStrictEqual(JSON.parse(r.stdout), args);
+    }),
+});
