@@ -10,14 +10,8 @@ import { SRT_FAILURE_EXIT_CODE, SrtError } from "./src/errors.ts";
 import { defaultSettingsPath, loadSettings } from "./src/settings.ts";
 import { describePolicy, resolvePolicy } from "./src/policy.ts";
 import { spawnSandboxed } from "./src/sandbox.ts";
-import type { ProxyEvent } from "./src/proxy/proxy.ts";
+import { formatEvent } from "./src/events.ts";
 import { VERSION } from "./src/version.ts";
-
-function formatEvent(e: ProxyEvent): string {
-  return `srt: network ${
-    e.allowed ? "allowed" : "DENIED"
-  } ${e.protocol} ${e.host}:${e.port} (${e.reason})`;
-}
 
 async function main(args: string[]): Promise<number> {
   const invocation = parseArgs(args);

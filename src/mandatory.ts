@@ -29,6 +29,77 @@ export const PROTECTED_DIRS: readonly string[] = [
 /** Paths inside a git directory that are protected; the rest of `.git` stays writable. */
 export const PROTECTED_GIT_PATHS: readonly string[] = ["hooks", "config"];
 
+import { realish } from "./_paths.ts";
+
+/** Directory entries the protected-file search visits at most. */
+export const MANDATORY_VISIT_LIMIT = 20_000;
+
+/** Directories the protected-file search does not descend into. */
+const SEARCH_SKIP = new Set(["node_modules", ".git"]);
+
+/**
+ * The protected paths directly in `dir`, whether they exist or not, plus the
+ * hooks and config of the git directory `dir/.git` stands for (and a
+ * worktree's `.git` file itself). Real paths.
+ */
+export function protectedPathsAt(dir: string): string[] {
+  const out = [...PROTECTED_FILES, ...PROTECTED_DIRS].map((name) => `${dir}/${name}`);
+  const dotGit = `${dir}/.git`;
+  try {
+    if (Deno.lstatSync(dotGit).isFile) out.push(dotGit);
+  } catch {
+    // no .git here
+  }
+  for (const gd of gitDirsOf(dotGit)) {
+    for (const name of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${name}`);
+  }
+  return out.map(realish);
+}
+
+/**
+ * Existing protected paths below `root`, from its subdirectories down to
+ * `depth` levels (entries of `root` itself are level 1 and left to
+ * {@link protectedPathsAt}). `node_modules` and `.git` are not descended.
+ */
+export function searchProtectedBelow(
+  root: string,
+  depth: number,
+  limit: number = MANDATORY_VISIT_LIMIT,
+): { paths: string[]; truncated: boolean } {
+  const out: string[] = [];
+  let visited = 0;
+  const walk = (dir: string, level: number) => {
+    if (level > depth || visited > limit) return;
+    let entries: Iterable<Deno.DirEntry>;
+    try {
+      entries = Deno.readDirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (++visited > limit) return;
+      const path = `${dir}/${e.name}`;
+      if (level > 1) {
+        if (PROTECTED_FILES.includes(e.name) || PROTECTED_DIRS.includes(e.name)) out.push(path);
+        if (e.name === ".claude") {
+          for (const sub of PROTECTED_DIRS) {
+            if (sub.startsWith(".claude/")) out.push(`${dir}/${sub}`);
+          }
+        }
+        if (e.name === ".git") {
+          if (e.isFile) out.push(path);
+          for (const gd of gitDirsOf(path)) {
+            for (const n of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${n}`);
+          }
+        }
+      }
+      if (e.isDirectory && !SEARCH_SKIP.has(e.name)) walk(path, level + 1);
+    }
+  };
+  walk(root, 1);
+  return { paths: out.map(realish), truncated: visited > limit };
+}
+
 /**
  * The git directories a `.git` entry stands for: itself when it is a
  * directory; for a worktree's `.git` file, the directory it points to and

@@ -8,7 +8,8 @@
 import type { Policy } from "./policy.ts";
 import { describePolicy, policyHasNetwork } from "./policy.ts";
 import { SrtError } from "./errors.ts";
-import { type ProxyEvent, type ProxyServer, startProxy } from "./proxy/proxy.ts";
+import { type ProxyServer, startProxy } from "./proxy/proxy.ts";
+import type { SandboxEvent } from "./events.ts";
 import { startForwarder } from "./proxy/forwarder.ts";
 import { proxyEnv } from "./proxy_env.ts";
 import { createRunDir, type RunDir } from "./_rundir.ts";
@@ -34,8 +35,8 @@ export interface SpawnOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** stdout/stderr of the command (stdin is `"null"` when `"piped"`). Default `"inherit"`. */
   readonly stdio?: "inherit" | "piped" | "null";
-  /** Receives every network decision of the proxy. */
-  readonly onEvent?: (event: ProxyEvent) => void;
+  /** Receives every network decision of the proxy and (macOS) every denial. */
+  readonly onEvent?: (event: SandboxEvent) => void;
   /** Receives debug lines (policy, generated command). */
   readonly debug?: (line: string) => void;
   /** Receives notes the user should see (e.g. a glob bound was hit). */

@@ -4,7 +4,7 @@ import { resolvePolicy } from "../src/policy.ts";
 import type { Settings } from "../src/settings.ts";
 import type { PermissionFlags } from "../src/flags.ts";
 import { spawnSandboxed } from "../src/sandbox.ts";
-import type { ProxyEvent } from "../src/proxy/proxy.ts";
+import type { SandboxEvent } from "../src/events.ts";
 
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const CLI = `${ROOT}/cli.ts`;
@@ -48,7 +48,7 @@ export async function sandboxed(
     settings?: Settings;
     flags?: Partial<PermissionFlags>;
     env?: Record<string, string>;
-    events?: ProxyEvent[];
+    events?: SandboxEvent[];
   },
 ): Promise<Result> {
   const policy = resolvePolicy({

@@ -6,6 +6,7 @@
 
 import { deepStrictEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { createSocket } from "node:dgram";
+import type { SandboxEvent } from "../src/events.ts";
 import { exists, helloServer, sandboxed, withTempDir } from "./_helpers.ts";
 
 const linux = Deno.build.os === "linux";
@@ -348,7 +349,7 @@ Deno.test({
   fn: () =>
     withTempDir(async (cwd) => {
       const hello = helloServer();
-      const events: import("../src/proxy/proxy.ts").ProxyEvent[] = [];
+      const events: SandboxEvent[] = [];
       try {
         const r = await sandboxed(
           sh([
@@ -365,8 +366,9 @@ Deno.test({
         match(r.stdout, /hello \/socks/);
         match(r.stdout, /403/);
         match(r.stdout, /http:\/\/127\.0\.0\.1:3128 localhost,127\.0\.0\.1,::1/);
-        ok(events.some((e) => e.host === "blocked.example" && !e.allowed));
-        ok(events.some((e) => e.host === "127.0.0.1" && e.allowed && e.protocol === "socks5"));
+        const net = events.filter((e) => e.kind === "network");
+        ok(net.some((e) => e.host === "blocked.example" && !e.allowed));
+        ok(net.some((e) => e.host === "127.0.0.1" && e.allowed && e.protocol === "socks5"));
       } finally {
         await hello.close();
       }

@@ -12,10 +12,11 @@
  * @module
  */
 
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 import type { PathRule, Policy } from "../policy.ts";
 import { expandGlob } from "./expand.ts";
-import { gitDirsOf, PROTECTED_DIRS, PROTECTED_FILES, PROTECTED_GIT_PATHS } from "../mandatory.ts";
+import { MANDATORY_VISIT_LIMIT, protectedPathsAt, searchProtectedBelow } from "../mandatory.ts";
+import { isInside, realish } from "../_paths.ts";
 
 /** The result of {@link planMounts}. */
 export interface MountPlan {
@@ -27,12 +28,6 @@ export interface MountPlan {
   readonly notes: string[];
 }
 
-/** Directory entries the mandatory-deny search visits at most. */
-export const MANDATORY_VISIT_LIMIT = 20_000;
-
-/** Directories the mandatory-deny search does not descend into. */
-const SEARCH_SKIP = new Set(["node_modules", ".git"]);
-
 type Kind = "bind" | "selfbind" | "reopen-rw" | "reopen-ro" | "ro-bind" | "devnull" | "tmpfs";
 const KIND_ORDER: Record<Kind, number> = {
   "bind": 0,
@@ -43,11 +38,6 @@ const KIND_ORDER: Record<Kind, number> = {
   "devnull": 4,
   "tmpfs": 5,
 };
-
-/** Whether `path` is `dir` or below it. */
-export function isInside(path: string, dir: string): boolean {
-  return path === dir || dir === "/" || path.startsWith(dir + "/");
-}
 
 function depth(path: string): number {
   return path === "/" ? 0 : path.split("/").length - 1;
@@ -66,18 +56,6 @@ function exists(path: string): Deno.FileInfo | null {
   }
   statCache.set(path, info);
   return info;
-}
-
-/** realpath, or the real parent joined with the missing rest for a path that does not exist. */
-export function realish(path: string): string {
-  try {
-    return Deno.realPathSync(path);
-  } catch {
-    const parent = dirname(path);
-    if (parent === path) return path;
-    const realParent = realish(parent);
-    return realParent === "/" ? `/${basename(path)}` : `${realParent}/${basename(path)}`;
-  }
 }
 
 function expandRules(
@@ -227,77 +205,31 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
 }
 
 /**
- * The mandatory protected paths that matter for these writable roots: in the
- * current directory tree (to the search depth), in `$HOME`, and at the top
- * of every writable root. Paths that do not exist are included for the top
- * levels (they get stubs); deeper ones only when they exist.
+ * The mandatory protected paths that matter for these writable roots: at the
+ * top of the current directory, `$HOME` and every writable root (existing or
+ * not: missing ones get stubs), and existing ones deeper in the current
+ * directory tree, to the search depth.
  */
 function mandatoryProtected(
   policy: Policy,
   writable: readonly string[],
   notes: string[],
 ): string[] {
-  const out: string[] = [];
   const writableSomewhereIn = (dir: string) =>
     writable.some((w) => isInside(w, dir) || isInside(dir, w));
-  const top = (dir: string) => {
-    for (const name of [...PROTECTED_FILES, ...PROTECTED_DIRS]) out.push(`${dir}/${name}`);
-    const dotGit = `${dir}/.git`;
-    const info = lstat(dotGit);
-    if (info?.isFile) out.push(dotGit);
-    for (const gd of gitDirsOf(dotGit)) {
-      for (const name of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${name}`);
-    }
-  };
   const cwd = realish(policy.cwd);
-  const home = realish(policy.home);
-  const tops = new Set([cwd, home, ...writable]);
-  for (const dir of tops) if (writableSomewhereIn(dir)) top(dir);
-
+  const out: string[] = [];
+  for (const dir of new Set([cwd, realish(policy.home), ...writable])) {
+    if (writableSomewhereIn(dir)) out.push(...protectedPathsAt(dir));
+  }
   if (writableSomewhereIn(cwd)) {
-    let visited = 0;
-    const walk = (dir: string, level: number) => {
-      if (level > policy.filesystem.mandatoryDenySearchDepth) return;
-      let entries: Iterable<Deno.DirEntry>;
-      try {
-        entries = Deno.readDirSync(dir);
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (++visited > MANDATORY_VISIT_LIMIT) return;
-        const path = `${dir}/${e.name}`;
-        if (level > 1) {
-          if (PROTECTED_FILES.includes(e.name) || PROTECTED_DIRS.includes(e.name)) out.push(path);
-          if (e.name === ".claude") {
-            for (const sub of PROTECTED_DIRS) {
-              if (sub.startsWith(".claude/")) out.push(`${dir}/${sub}`);
-            }
-          }
-          if (e.name === ".git") {
-            if (e.isFile) out.push(path);
-            for (const gd of gitDirsOf(path)) {
-              for (const n of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${n}`);
-            }
-          }
-        }
-        if (e.isDirectory && !SEARCH_SKIP.has(e.name)) walk(path, level + 1);
-      }
-    };
-    walk(cwd, 1);
-    if (visited > MANDATORY_VISIT_LIMIT) {
+    const found = searchProtectedBelow(cwd, policy.filesystem.mandatoryDenySearchDepth);
+    out.push(...found.paths);
+    if (found.truncated) {
       notes.push(
         `srt: the protected-file search stopped after ${MANDATORY_VISIT_LIMIT} entries below "${cwd}"; deeper .git/hooks, .vscode, ... were not protected. Lower mandatoryDenySearchDepth or run from a smaller directory.`,
       );
     }
   }
-  return out.map((p) => realish(p));
-}
-
-function lstat(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.lstatSync(path);
-  } catch {
-    return null;
-  }
+  return out;
 }

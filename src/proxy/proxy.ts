@@ -14,6 +14,8 @@ import { BufferedReader, EarlyEof, latin1Bytes, TooLarge, writeAll } from "./_re
 
 /** One decision of the proxy. */
 export interface ProxyEvent {
+  /** Discriminant among sandbox events. */
+  readonly kind: "network";
   /** When it was decided. */
   readonly time: Date;
   /** Host as the client asked for it. */
@@ -170,8 +172,9 @@ interface Ctx {
   touch: () => void;
 }
 
-function emit(ctx: Ctx, e: Omit<ProxyEvent, "time" | "command">): void {
+function emit(ctx: Ctx, e: Omit<ProxyEvent, "kind" | "time" | "command">): void {
   ctx.options.onEvent?.({
+    kind: "network",
     time: new Date(),
     ...e,
     ...(ctx.options.command === undefined ? {} : { command: ctx.options.command }),
