@@ -74,11 +74,37 @@ function tokenize(text: string): Sexp[] {
 
 /** Refuses regex syntax outside what Seatbelt's (POSIX extended) engine takes. */
 export function assertSeatbeltRegex(source: string): void {
-  if (/\(\?|\\[dDwWsSbB]|\{|\*\?|\+\?|\?\?/.test(source)) {
-    throw new SyntaxError(`regex uses syntax Seatbelt does not accept: ${source}`);
-  }
-  if (!source.startsWith("^") || !source.endsWith("$")) {
-    throw new SyntaxError(`regex not anchored: ${source}`);
+  const bad = (why: string) =>
+    new SyntaxError(`regex uses syntax Seatbelt does not accept (${why}): ${source}`);
+  if (!source.startsWith("^") || !source.endsWith("$")) throw bad("not anchored");
+  let prevQuantifier = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      // Only punctuation may be escaped: no \d, \w, \b and the like.
+      if (!/[.^$*+?()[\]{}|\\/"-]/.test(source[i + 1] ?? "")) {
+        throw bad(`escape \\${source[i + 1]}`);
+      }
+      i++;
+      prevQuantifier = false;
+    } else if (c === "[") {
+      let end = i + 1;
+      if (source[end] === "^") end++;
+      if (source[end] === "]") end++;
+      for (; end < source.length && source[end] !== "]"; end++) if (source[end] === "\\") end++;
+      if (end >= source.length) throw bad("unclosed bracket");
+      i = end;
+      prevQuantifier = false;
+    } else if (c === "{" || c === "}") {
+      throw bad("interval");
+    } else if (c === "(" && source[i + 1] === "?") {
+      throw bad("group extension");
+    } else if (c === "*" || c === "+" || c === "?") {
+      if (prevQuantifier) throw bad("lazy or stacked quantifier");
+      prevQuantifier = true;
+    } else {
+      prevQuantifier = false;
+    }
   }
 }
 

@@ -56,6 +56,8 @@ export function globToSeatbeltRegex(glob: Glob): string {
     if (s.kind === "globstar") {
       // zero or more whole directories; as the last segment one or more names
       out += last ? "/[^/]+(/[^/]+)*" : "(/[^/]+)*";
+    } else if (s.tokens.every((t) => t.kind === "star")) {
+      out += "/[^/]+"; // a name is never empty, so a lone `*` needs one character
     } else {
       out += "/" + s.tokens.map(tokenRegex).join("");
     }
