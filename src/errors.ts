@@ -13,6 +13,7 @@ export class SrtError extends Error {
   readonly exitCode: number;
 
   /**
+   * Creates an srt failure.
    * @param message A one-paragraph, sentence-case explanation saying what to do.
    * @param options `exitCode` defaults to {@link SRT_FAILURE_EXIT_CODE}.
    */

@@ -488,3 +488,72 @@ Deno.test({
       deepStrictEqual(JSON.parse(r.stdout), args);
     }),
 });
+
+Deno.test({
+  name: "linux: allowLocalBinding lets servers inside listen on their own loopback; off by default",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const serve = sh(
+        `${PY} -m http.server 8765 --bind 127.0.0.1 >/dev/null 2>&1 & for i in $(seq 50); do curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8765/ && break; sleep 0.1; done; echo; kill %1`,
+      );
+      const on = await sandboxed(serve, { cwd, settings: { network: { allowLocalBinding: true } } });
+      match(on.stdout, /200/);
+      const off = await sandboxed(
+        [PY, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 8766)); s.listen()"],
+        { cwd },
+      );
+      match(off.stderr, /Operation not permitted/);
+    }),
+});
+
+Deno.test({
+  name: "linux: npm reaches a registry through the proxy",
+  ignore: !linux || !exists("/usr/bin/npm"),
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+        const name = decodeURIComponent(new URL(req.url).pathname.slice(1));
+        return Response.json({
+          name,
+          "dist-tags": { latest: "1.2.3" },
+          versions: { "1.2.3": { name, version: "1.2.3", description: "served locally" } },
+        });
+      });
+      try {
+        const r = await sandboxed(
+          // An IPv4-mapped address is not in NO_PROXY, so npm sends it to the proxy,
+          // which canonicalises it to the allowed 127.0.0.1.
+          [
+            "npm",
+            "view",
+            "srt-local-pkg",
+            "description",
+            `--registry=http://[::ffff:127.0.0.1]:${server.addr.port}/`,
+            "--fetch-retries=0",
+          ],
+          { cwd, flags: { allowNet: ["127.0.0.1"] }, env: { npm_config_cache: `${cwd}/.npm-cache` } },
+        );
+        match(r.stdout, /served locally/, r.stderr);
+      } finally {
+        await server.shutdown();
+      }
+    }),
+});
+
+Deno.test({
+  name: "linux: enableWeakerNestedSandbox still enforces filesystem and network rules",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) =>
+      await withTempDir(async (outside) => {
+        const r = await sandboxed(
+          sh(`echo ok > in.txt; echo no > ${outside}/x; curl -s --max-time 2 --noproxy '*' http://127.0.0.1:9/; echo curl=$?`),
+          { cwd, settings: { enableWeakerNestedSandbox: true } },
+        );
+        ok(exists(`${cwd}/in.txt`));
+        ok(!exists(`${outside}/x`));
+        match(r.stdout, /curl=7/);
+      })
+    ),
+});

@@ -64,7 +64,15 @@ export interface LinuxInvocation {
 const RELAY_SCRIPT = `s=$1; t=$2; b=$3; f=$4; shift 4
 "$b" TCP-LISTEN:${SANDBOX_HTTP_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$s" </dev/null >/dev/null 2>&1 &
 "$b" TCP-LISTEN:${SANDBOX_SOCKS_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$t" </dev/null >/dev/null 2>&1 &
-h=0; k=0; n=0
+exec "$@" 3<"$f"`;
+
+/**
+ * Inside, last: with network, wait (without forking) until both relays
+ * listen, so the command's first connection never races them; then mark
+ * "started" and exec the command exactly. The wait runs here rather than
+ * before the inner bwrap so that socat's start-up overlaps bwrap's.
+ */
+const START_WITH_RELAYS = `h=0; k=0; n=0
 while [ $((h + k)) -lt 2 ] && [ $n -lt 200000 ]; do
   n=$((n + 1)); h=0; k=0
   while read -r _ l _ st _; do
@@ -73,13 +81,13 @@ while [ $((h + k)) -lt 2 ] && [ $n -lt 200000 ]; do
 } 0A") k=1 ;; esac
   done </proc/net/tcp
 done
-exec "$@" 3<"$f"`;
+: >"$0"; exec "$@"`;
 
 function hex(port: number): string {
   return port.toString(16).toUpperCase().padStart(4, "0");
 }
 
-/** The last step inside: mark "started", then exec the command exactly. */
+/** The last step inside without network: mark "started", then exec the command exactly. */
 const START_SCRIPT = `: >"$0"; exec "$@"`;
 
 /** Builds the invocation (reads the filesystem for globs and protected files; writes nothing). */
@@ -114,7 +122,8 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     ...plan.args,
   ];
   const confine = ["--disable-userns", "--cap-drop", "ALL"];
-  const tail = ["--chdir", policy.cwd, "--", o.sh, "-c", START_SCRIPT, startedMarker, ...o.argv];
+  const start = network ? START_WITH_RELAYS : START_SCRIPT;
+  const tail = ["--chdir", policy.cwd, "--", o.sh, "-c", start, startedMarker, ...o.argv];
   if (!network) {
     const args = [
       "-c",
