@@ -76,7 +76,11 @@ export {
 } from "./src/proxy/proxy.ts";
 export { type ProxyEndpoints, proxyEnv } from "./src/proxy_env.ts";
 export { formatEvent, type SandboxEvent, type ViolationEvent } from "./src/events.ts";
-export { generateSeatbeltProfile, type SeatbeltOptions, type SeatbeltProfile } from "./src/macos/profile.ts";
+export {
+  generateSeatbeltProfile,
+  type SeatbeltOptions,
+  type SeatbeltProfile,
+} from "./src/macos/profile.ts";
 export { globToSeatbeltRegex } from "./src/macos/seatbelt_regex.ts";
 export {
   runSandboxed,

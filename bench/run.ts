@@ -4,7 +4,7 @@
  * and the TypeScript original when it is installed). Not a test: nothing
  * here asserts a time.
  *
- * Options: `--quick` (smaller sizes), `--original=PATH` (the original's
+ * Options: `--quick` (smaller sizes), `--only=startup|proxy`, `--original=PATH` (the original's
  * dist/cli.js; default: looked up under /tmp/orig and ./.bench).
  */
 
@@ -45,6 +45,7 @@ function blobServer(size: number): { port: number; close(): void } {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   (async () => {
     for await (const c of l) {
+      c.setNoDelay(true);
       (async () => {
         const buf = new Uint8Array(65536);
         let pending = "";
@@ -55,11 +56,13 @@ function blobServer(size: number): { port: number; close(): void } {
           while (pending.includes("\r\n\r\n")) {
             const head = pending.slice(0, pending.indexOf("\r\n\r\n"));
             pending = pending.slice(pending.indexOf("\r\n\r\n") + 4);
-            const small = / \/small /.test(head);
+            const small = /^GET \/small/.test(head);
             const len = small ? 2 : size;
-            await c.write(enc.encode(`HTTP/1.1 200 OK\r\nContent-Length: ${len}\r\n\r\n`));
-            if (small) await c.write(enc.encode("ok"));
-            else {
+            const reply = enc.encode(
+              `HTTP/1.1 200 OK\r\nContent-Length: ${len}\r\n\r\n${small ? "ok" : ""}`,
+            );
+            await c.write(reply);
+            if (!small) {
               for (let left = len; left > 0;) {
                 const piece = chunk.subarray(0, Math.min(chunk.length, left));
                 let off = 0;
@@ -80,7 +83,9 @@ async function timed(cmd: string, args: string[], env?: Record<string, string>):
   const t = performance.now();
   const o = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped", env }).output();
   const ms = performance.now() - t;
-  if (!o.success) throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(o.stderr)}`);
+  if (!o.success) {
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(o.stderr)}`);
+  }
   return ms;
 }
 
@@ -100,20 +105,42 @@ async function proxyThroughput() {
   const forward: number[] = [];
   for (let i = 0; i < runs; i++) {
     direct.push(await timed("curl", ["-s", "-o", "/dev/null", url]));
-    connect.push(await timed("curl", ["-s", "-o", "/dev/null", "-p", "-x", `http://127.0.0.1:${pport}`, url]));
-    forward.push(await timed("curl", ["-s", "-o", "/dev/null", "-x", `http://127.0.0.1:${pport}`, url]));
+    connect.push(
+      await timed("curl", ["-s", "-o", "/dev/null", "-p", "-x", `http://127.0.0.1:${pport}`, url]),
+    );
+    forward.push(
+      await timed("curl", ["-s", "-o", "/dev/null", "-x", `http://127.0.0.1:${pport}`, url]),
+    );
   }
   const rate = (ms: number) => mib / (ms / 1000);
   const d = rate(median(direct));
-  report(`${mib} MiB via CONNECT`, `${rate(median(connect)).toFixed(0)} MiB/s`, `${d.toFixed(0)} MiB/s direct`, `${((rate(median(connect)) / d) * 100).toFixed(0)}% of direct`);
-  report(`${mib} MiB via forwarding`, `${rate(median(forward)).toFixed(0)} MiB/s`, `${d.toFixed(0)} MiB/s direct`, `${((rate(median(forward)) / d) * 100).toFixed(0)}% of direct`);
+  report(
+    `${mib} MiB via CONNECT`,
+    `${rate(median(connect)).toFixed(0)} MiB/s`,
+    `${d.toFixed(0)} MiB/s direct`,
+    `${((rate(median(connect)) / d) * 100).toFixed(0)}% of direct`,
+  );
+  report(
+    `${mib} MiB via forwarding`,
+    `${rate(median(forward)).toFixed(0)} MiB/s`,
+    `${d.toFixed(0)} MiB/s direct`,
+    `${((rate(median(forward)) / d) * 100).toFixed(0)}% of direct`,
+  );
 
   // Keep-alive: 300 small requests on one connection, through the proxy and direct.
   const urls = Array.from({ length: 300 }, (_, i) => `http://127.0.0.1:${server.port}/small?${i}`);
   const ka = async (viaProxy: boolean) => {
     const file = await Deno.makeTempFile();
-    await Deno.writeTextFile(file, urls.map((u) => `url = "${u}"\noutput = "/dev/null"\n`).join(""));
-    const ms = await timed("curl", ["-s", ...(viaProxy ? ["-x", `http://127.0.0.1:${pport}`] : []), "-K", file]);
+    await Deno.writeTextFile(
+      file,
+      urls.map((u) => `url = "${u}"\noutput = "/dev/null"\n`).join(""),
+    );
+    const ms = await timed("curl", [
+      "-s",
+      ...(viaProxy ? ["-x", `http://127.0.0.1:${pport}`] : []),
+      "-K",
+      file,
+    ]);
     await Deno.remove(file);
     return ms;
   };
@@ -124,7 +151,12 @@ async function proxyThroughput() {
     kaProxy.push(await ka(true));
   }
   const added = (median(kaProxy) - median(kaDirect)) / 300;
-  report("300 keep-alive requests", `${median(kaProxy).toFixed(1)} ms`, `${median(kaDirect).toFixed(1)} ms direct`, `+${added.toFixed(3)} ms per request`);
+  report(
+    "300 keep-alive requests",
+    `${median(kaProxy).toFixed(1)} ms`,
+    `${median(kaDirect).toFixed(1)} ms direct`,
+    `+${added.toFixed(3)} ms per request`,
+  );
 
   // 1,000 concurrent tunnels to an echo server.
   const echo = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -132,7 +164,9 @@ async function proxyThroughput() {
     for await (const c of echo) {
       (async () => {
         const b = new Uint8Array(1024);
-        for (let n = await c.read(b); n !== null; n = await c.read(b)) await c.write(b.subarray(0, n));
+        for (let n = await c.read(b); n !== null; n = await c.read(b)) {
+          await c.write(b.subarray(0, n));
+        }
         c.close();
       })().catch(() => {});
     }
@@ -144,20 +178,31 @@ async function proxyThroughput() {
     await c.write(enc.encode(`CONNECT 127.0.0.1:${eport} HTTP/1.1\r\n\r\n`));
     const b = new Uint8Array(512);
     let head = "";
-    while (!head.includes("\r\n\r\n")) head += new TextDecoder().decode(b.subarray(0, (await c.read(b)) ?? 0));
+    while (!head.includes("\r\n\r\n")) {
+      head += new TextDecoder().decode(b.subarray(0, (await c.read(b)) ?? 0));
+    }
     await c.write(enc.encode(`ping ${i}`));
     const n = await c.read(b);
     c.close();
     return new TextDecoder().decode(b.subarray(0, n ?? 0)) === `ping ${i}`;
   }));
-  report("1,000 concurrent tunnels", `${ok.filter(Boolean).length}/1000 echoed`, "-", `${(performance.now() - t0).toFixed(0)} ms total`);
+  report(
+    "1,000 concurrent tunnels",
+    `${ok.filter(Boolean).length}/1000 echoed`,
+    "-",
+    `${(performance.now() - t0).toFixed(0)} ms total`,
+  );
   echo.close();
   await proxy.close();
   server.close();
 }
 
 /** Wall time (ms) and peak RSS (KiB) of one command, via GNU time when present. */
-async function measure(argv: string[], cwd: string, env?: Record<string, string>): Promise<{ ms: number; rssKib: number }> {
+async function measure(
+  argv: string[],
+  cwd: string,
+  env?: Record<string, string>,
+): Promise<{ ms: number; rssKib: number }> {
   const hasTime = (() => {
     try {
       return Deno.statSync("/usr/bin/time").isFile;
@@ -200,7 +245,12 @@ async function startup() {
   const bare = await sample(["true"]);
   const bwrap = await sample(["bwrap", "--ro-bind", "/", "/", "--unshare-all", "true"]);
   const srt = await sample([deno, "run", "-A", CLI, "-s", settings, "true"]);
-  report("srt true (network+filesystem policy)", `${srt.ms.toFixed(1)} ms, ${(srt.rssKib / 1024).toFixed(1)} MB peak RSS`, `${bare.ms.toFixed(1)} ms bare true; ${bwrap.ms.toFixed(1)} ms bwrap alone`, `+${(srt.ms - bare.ms).toFixed(1)} ms`);
+  report(
+    "srt true (network+filesystem policy)",
+    `${srt.ms.toFixed(1)} ms, ${(srt.rssKib / 1024).toFixed(1)} MB peak RSS`,
+    `${bare.ms.toFixed(1)} ms bare true; ${bwrap.ms.toFixed(1)} ms bwrap alone`,
+    `+${(srt.ms - bare.ms).toFixed(1)} ms`,
+  );
   if (ORIGINAL) {
     const origSettings = `${dir}/orig-settings.json`;
     Deno.writeTextFileSync(
@@ -211,9 +261,18 @@ async function startup() {
       }),
     );
     const orig = await sample(["node", ORIGINAL, "-s", origSettings, "true"]);
-    report("original srt true (same policy)", `${orig.ms.toFixed(1)} ms, ${(orig.rssKib / 1024).toFixed(1)} MB peak RSS`, `${srt.ms.toFixed(1)} ms srt`, `srt is ${(orig.ms / srt.ms).toFixed(1)}x faster, uses ${(srt.rssKib / orig.rssKib * 100).toFixed(0)}% of its memory`);
+    report(
+      "original srt true (same policy)",
+      `${orig.ms.toFixed(1)} ms, ${(orig.rssKib / 1024).toFixed(1)} MB peak RSS`,
+      `${srt.ms.toFixed(1)} ms srt`,
+      `srt is ${(orig.ms / srt.ms).toFixed(1)}x faster, uses ${
+        (srt.rssKib / orig.rssKib * 100).toFixed(0)
+      }% of its memory`,
+    );
   } else {
-    console.log("(the TypeScript original is not installed: `npm install --prefix .bench @anthropic-ai/sandbox-runtime` to compare)");
+    console.log(
+      "(the TypeScript original is not installed: `npm install --prefix .bench @anthropic-ai/sandbox-runtime` to compare)",
+    );
   }
   for (const n of [10, 100, 1000]) {
     const many = `${dir}/many-${n}.json`;
@@ -232,12 +291,18 @@ async function startup() {
       Deno.writeTextFileSync(`${dir}/locked-${i}.txt`, "x");
     }
     const r = await sample([deno, "run", "-A", CLI, "-s", many, "true"]);
-    report(`srt true with ${n}+${n}+${n} rules`, `${r.ms.toFixed(1)} ms`, `${srt.ms.toFixed(1)} ms with 5 rules`, `+${(r.ms - srt.ms).toFixed(1)} ms`);
+    report(
+      `srt true with ${n}+${n}+${n} rules`,
+      `${r.ms.toFixed(1)} ms`,
+      `${srt.ms.toFixed(1)} ms with 5 rules`,
+      `+${(r.ms - srt.ms).toFixed(1)} ms`,
+    );
   }
   Deno.removeSync(dir, { recursive: true });
 }
 
-await startup();
-await proxyThroughput();
+const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7);
+if (!only || only === "startup") await startup();
+if (!only || only === "proxy") await proxyThroughput();
 console.log("\n| measure | value | baseline | ratio |\n|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);

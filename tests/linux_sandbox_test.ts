@@ -497,7 +497,10 @@ Deno.test({
       const serve = sh(
         `${PY} -m http.server 8765 --bind 127.0.0.1 >/dev/null 2>&1 & for i in $(seq 50); do curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8765/ && break; sleep 0.1; done; echo; kill %1`,
       );
-      const on = await sandboxed(serve, { cwd, settings: { network: { allowLocalBinding: true } } });
+      const on = await sandboxed(serve, {
+        cwd,
+        settings: { network: { allowLocalBinding: true } },
+      });
       match(on.stdout, /200/);
       const off = await sandboxed(
         [PY, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 8766)); s.listen()"],
@@ -532,7 +535,11 @@ Deno.test({
             `--registry=http://[::ffff:127.0.0.1]:${server.addr.port}/`,
             "--fetch-retries=0",
           ],
-          { cwd, flags: { allowNet: ["127.0.0.1"] }, env: { npm_config_cache: `${cwd}/.npm-cache` } },
+          {
+            cwd,
+            flags: { allowNet: ["127.0.0.1"] },
+            env: { npm_config_cache: `${cwd}/.npm-cache` },
+          },
         );
         match(r.stdout, /served locally/, r.stderr);
       } finally {
@@ -548,7 +555,9 @@ Deno.test({
     withTempDir(async (cwd) =>
       await withTempDir(async (outside) => {
         const r = await sandboxed(
-          sh(`echo ok > in.txt; echo no > ${outside}/x; curl -s --max-time 2 --noproxy '*' http://127.0.0.1:9/; echo curl=$?`),
+          sh(
+            `echo ok > in.txt; echo no > ${outside}/x; curl -s --max-time 2 --noproxy '*' http://127.0.0.1:9/; echo curl=$?`,
+          ),
           { cwd, settings: { enableWeakerNestedSandbox: true } },
         );
         ok(exists(`${cwd}/in.txt`));

@@ -63,6 +63,14 @@ export class BufferedReader {
     return true;
   }
 
+  /** Reads straight from the connection into `buf` (only when nothing is buffered); null at EOF. */
+  async readDirect(buf: Uint8Array): Promise<number | null> {
+    if (this.buffered > 0) throw new Error("readDirect with buffered data");
+    const n = await this.#conn.read(buf);
+    this.#touch();
+    return n;
+  }
+
   /** Peeks at the first byte, reading if needed; null at EOF. */
   async peekByte(): Promise<number | null> {
     if (this.buffered === 0 && !(await this.fill())) return null;

@@ -271,20 +271,20 @@ function withTimeout<T extends { close(): void }>(p: Promise<T>, ms: number): Pr
   });
 }
 
-/** Copies src to dst until EOF, then half-closes dst. */
-async function pump(
-  src: Deno.Conn,
-  dst: Deno.Conn,
-  touch: () => void,
-  size = 256 * 1024,
-): Promise<void> {
-  const buf = new Uint8Array(size);
+/** Smallest and largest copy buffer: small for quiet connections, large for bulk transfers. */
+const MIN_BUFFER = 64 * 1024;
+const MAX_BUFFER = 1024 * 1024;
+
+/** Copies src to dst until EOF, then half-closes dst. The buffer grows while reads fill it. */
+async function pump(src: Deno.Conn, dst: Deno.Conn, touch: () => void): Promise<void> {
+  let buf = new Uint8Array(MIN_BUFFER);
   try {
     for (;;) {
       const n = await src.read(buf);
       if (n === null) break;
       touch();
       await writeAll(dst, buf.subarray(0, n));
+      if (n === buf.length && buf.length < MAX_BUFFER) buf = new Uint8Array(buf.length * 4);
     }
     await dst.closeWrite();
   } catch {
@@ -691,20 +691,39 @@ async function forwardOne(
   }
 }
 
+/** Copies exactly `length` body bytes; large bodies bypass the reader's buffer. */
 async function copyLength(src: BufferedReader, dst: Deno.Conn, length: number): Promise<void> {
   let left = length;
-  while (left > 0) {
-    if (src.buffered === 0 && !(await src.fill())) throw new EarlyEof();
+  if (src.buffered > 0) {
     const piece = src.take(left);
     left -= piece.length;
     await writeAll(dst, piece);
   }
+  let buf: Uint8Array | null = null;
+  while (left > 0) {
+    if (left <= MIN_BUFFER) {
+      if (!(await src.fill())) throw new EarlyEof();
+      const piece = src.take(left);
+      left -= piece.length;
+      await writeAll(dst, piece);
+      continue;
+    }
+    buf ??= new Uint8Array(Math.min(MAX_BUFFER, left));
+    const n = await src.readDirect(buf.subarray(0, Math.min(buf.length, left)));
+    if (n === null) throw new EarlyEof();
+    left -= n;
+    await writeAll(dst, buf.subarray(0, n));
+  }
 }
 
 async function copyUntilEof(src: BufferedReader, dst: Deno.Conn): Promise<void> {
+  if (src.buffered > 0) await writeAll(dst, src.take(Infinity));
+  let buf = new Uint8Array(MIN_BUFFER);
   for (;;) {
-    if (src.buffered === 0 && !(await src.fill())) return;
-    await writeAll(dst, src.take(Infinity));
+    const n = await src.readDirect(buf);
+    if (n === null) return;
+    await writeAll(dst, buf.subarray(0, n));
+    if (n === buf.length && buf.length < MAX_BUFFER) buf = new Uint8Array(buf.length * 4);
   }
 }
 
