@@ -50,10 +50,33 @@ export function protectedPathsAt(dir: string): string[] {
   } catch {
     // no .git here
   }
-  for (const gd of gitDirsOf(dotGit)) {
-    for (const name of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${name}`);
-  }
+  for (const gd of gitDirsOf(dotGit)) out.push(...gitProtected(realish(gd)));
   return out.map(realish);
+}
+
+/**
+ * Hooks and config of a git directory, and of the submodule repositories
+ * kept inside it (`modules/<name>/`, nested), which git runs as well.
+ */
+function gitProtected(gitDir: string): string[] {
+  const out = PROTECTED_GIT_PATHS.map((name) => `${gitDir}/${name}`);
+  const walk = (dir: string, level: number) => {
+    if (level > 4) return;
+    let entries: Iterable<Deno.DirEntry>;
+    try {
+      entries = Deno.readDirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory) continue;
+      const sub = `${dir}/${e.name}`;
+      for (const name of PROTECTED_GIT_PATHS) out.push(`${sub}/${name}`);
+      walk(`${sub}/modules`, level + 1);
+    }
+  };
+  walk(`${gitDir}/modules`, 1);
+  return out;
 }
 
 /**
@@ -88,9 +111,7 @@ export function searchProtectedBelow(
         }
         if (e.name === ".git") {
           if (e.isFile) out.push(path);
-          for (const gd of gitDirsOf(path)) {
-            for (const n of PROTECTED_GIT_PATHS) out.push(`${realish(gd)}/${n}`);
-          }
+          for (const gd of gitDirsOf(path)) out.push(...gitProtected(realish(gd)));
         }
       }
       if (e.isDirectory && !SEARCH_SKIP.has(e.name)) walk(path, level + 1);

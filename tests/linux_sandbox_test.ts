@@ -566,3 +566,39 @@ Deno.test({
       })
     ),
 });
+
+Deno.test({
+  name: "linux: submodule hooks inside .git/modules are protected too",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      new Deno.Command("git", { args: ["init", "-q"], cwd }).outputSync();
+      Deno.mkdirSync(`${cwd}/.git/modules/lib/hooks`, { recursive: true });
+      Deno.writeTextFileSync(`${cwd}/.git/modules/lib/config`, "[core]\n");
+      const r = await sandboxed(
+        sh(
+          "echo evil > .git/modules/lib/hooks/post-checkout; echo x >> .git/modules/lib/config; echo done",
+        ),
+        { cwd },
+      );
+      match(r.stdout, /done/);
+      ok(!exists(`${cwd}/.git/modules/lib/hooks/post-checkout`));
+      equal(Deno.readTextFileSync(`${cwd}/.git/modules/lib/config`), "[core]\n");
+    }),
+});
+
+Deno.test({
+  name: "linux: srt's own run directory is read-only inside, except TMPDIR",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const r = await sandboxed(
+        sh(
+          'd=$(dirname "$TMPDIR"); echo x > "$d/stubs.json" && echo wrote-record; echo y > "$TMPDIR/ok" && echo wrote-tmp',
+        ),
+        { cwd },
+      );
+      ok(!r.stdout.includes("wrote-record"), r.stdout);
+      match(r.stdout, /wrote-tmp/);
+    }),
+});

@@ -90,9 +90,16 @@ function hex(port: number): string {
 /** The last step inside without network: mark "started", then exec the command exactly. */
 const START_SCRIPT = `: >"$0"; exec "$@"`;
 
-/** Builds the invocation (reads the filesystem for globs and protected files; writes nothing). */
+/**
+ * Builds the invocation. Reads the filesystem for globs and protected files;
+ * writes only the marker directory inside the run directory.
+ */
 export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions): LinuxInvocation {
-  const plan = planMounts(policy, { forcedWritable: [o.runDir] });
+  // Only the temp dir and the marker dir are writable inside: the rest of the
+  // run dir (stub records, the seccomp program, proxy sockets) stays read-only.
+  const markDir = `${o.runDir}/mark`;
+  Deno.mkdirSync(markDir, { mode: 0o700 });
+  const plan = planMounts(policy, { forcedWritable: [o.tmpDir, markDir] });
   const weaker = policy.enableWeakerNestedSandbox;
   const network = o.proxySockets !== null;
   const seccomp = buildSeccompFilter({
@@ -102,7 +109,7 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     allowListen: policy.network.allowLocalBinding,
   });
   const seccompPath = `${o.runDir}/seccomp.bpf`;
-  const startedMarker = `${o.runDir}/started`;
+  const startedMarker = `${markDir}/started`;
   const namespaces = [
     "--unshare-user",
     "--unshare-net",

@@ -16,7 +16,7 @@ import { dirname } from "node:path";
 import type { PathRule, Policy } from "../policy.ts";
 import { expandGlob } from "./expand.ts";
 import { MANDATORY_VISIT_LIMIT, protectedPathsAt, searchProtectedBelow } from "../mandatory.ts";
-import { isInside, realish } from "../_paths.ts";
+import { isInside, parentOf, realish } from "../_paths.ts";
 
 /** The result of {@link planMounts}. */
 export interface MountPlan {
@@ -97,11 +97,16 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
   const writable = expandRules(fs.allowWrite, notes, "allowWrite", false);
   const protectedPaths = new Set(expandRules(fs.denyWrite, notes, "denyWrite", true));
 
-  const deepest = (p: string, list: readonly string[]) => {
-    let best: string | null = null;
-    for (const d of list) if (isInside(p, d) && (best === null || d.length > best.length)) best = d;
-    return best;
+  // "Deepest entry of a set that contains p": walk p's ancestors (O(depth), not O(rules)).
+  const deepestIn = (p: string, set: ReadonlySet<string>) => {
+    for (let a: string | null = p; a !== null; a = parentOf(a)) if (set.has(a)) return a;
+    return null;
   };
+  const denyReadSet = new Set(denyRead);
+  const allowReadSet = new Set(allowRead);
+  const writableSet = new Set(writable);
+  const deepest = (p: string, list: readonly string[]) =>
+    deepestIn(p, list === denyRead ? denyReadSet : list === allowRead ? allowReadSet : writableSet);
   const readHidden = (p: string) => {
     const d = deepest(p, denyRead);
     if (d === null) return false;
@@ -118,18 +123,21 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
     if (prev === undefined || KIND_ORDER[kind] > KIND_ORDER[prev]) mounts.set(path, kind);
   };
   const protectedList = [...protectedPaths];
-  const coveredByOther = (p: string) =>
-    protectedList.some((q) => q !== p && isInside(p, q) && exists(q));
-
-  const activeWritable = writable.filter((w) =>
-    !readHidden(w) && !protectedList.some((q) => isInside(w, q) && exists(q))
-  );
+  /** An existing protected path at or above p (strictly above when `strict`). */
+  const protectedAbove = (p: string, strict: boolean) => {
+    for (let a = strict ? parentOf(p) : p; a !== null; a = parentOf(a)) {
+      if (protectedPaths.has(a) && exists(a)) return true;
+    }
+    return false;
+  };
+  const activeWritable = writable.filter((w) => !readHidden(w) && !protectedAbove(w, false));
+  const activeSet = new Set(activeWritable);
   for (const w of activeWritable) add(w, "bind");
 
   const stubs: string[] = [];
   for (const p of protectedList) {
-    if (readHidden(p) || coveredByOther(p)) continue;
-    const root = deepest(p, activeWritable);
+    if (readHidden(p) || protectedAbove(p, true)) continue;
+    const root = deepestIn(p, activeSet);
     if (root === null) continue; // already read-only
     let target = p;
     let stub = false;
@@ -170,7 +178,7 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
     const d = deepest(r, denyRead);
     if (d === null || !(r.length > d.length)) continue;
     const w = rootOf(r);
-    add(r, w && !protectedList.some((q) => isInside(r, q)) ? "reopen-rw" : "reopen-ro");
+    add(r, w && !protectedAbove(r, false) ? "reopen-rw" : "reopen-ro");
   }
 
   const ordered = [...mounts.entries()].sort((a, b) =>

@@ -72,6 +72,9 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
+/** Headers that must appear at most once (request smuggling otherwise). */
+const SINGLE_HEADERS = new Set(["content-length", "transfer-encoding", "host"]);
+
 interface Tracked {
   conns: Deno.Conn[];
   deadline: number;
@@ -600,6 +603,15 @@ async function forwardOne(
   }
   const te = header(head.headers, "transfer-encoding");
   const cl = header(head.headers, "content-length");
+  const framing = head.headers.map(([k]) => k.toLowerCase()).filter((k) => SINGLE_HEADERS.has(k));
+  if (framing.length !== new Set(framing).size) {
+    await respond(
+      conn,
+      400,
+      "Bad request: repeated Content-Length, Transfer-Encoding or Host header",
+    );
+    return "close";
+  }
   const chunked = te !== undefined && /chunked\s*$/i.test(te);
   if (te !== undefined && !chunked) {
     await respond(conn, 400, "Bad request: unsupported Transfer-Encoding");
