@@ -14,6 +14,7 @@ import { startForwarder } from "./proxy/forwarder.ts";
 import { proxyEnv } from "./proxy_env.ts";
 import { createRunDir, type RunDir } from "./_rundir.ts";
 import { which } from "./_which.ts";
+import { exitStatus } from "./_exit.ts";
 import {
   buildLinuxInvocation,
   findCommandPid,
@@ -58,18 +59,16 @@ export interface SandboxProcess {
   kill(signal?: Deno.Signal): void;
 }
 
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGUSR1: 10,
-  SIGUSR2: 12,
-  SIGTERM: 15,
-};
-
 /** Starts the command in the sandbox. @throws {SrtError} When the platform or its tools are missing. */
 export async function spawnSandboxed(options: SpawnOptions): Promise<SandboxProcess> {
+  if (options.debug) {
+    options.debug(`policy: ${describePolicy(options.policy)}`);
+    if (options.policy.network.allowAll) {
+      options.debug(
+        "WARNING: --allow-net without a list: every host is reachable (deny rules still apply)",
+      );
+    }
+  }
   if (Deno.build.os === "linux") return await spawnLinux(options);
   if (Deno.build.os === "darwin") {
     const { spawnMacos } = await import("./macos/runner.ts");
@@ -182,12 +181,6 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
     }
     env.SRT_SANDBOX = "1";
     if (options.debug) {
-      options.debug(`policy: ${describePolicy(policy)}`);
-      if (policy.network.allowAll) {
-        options.debug(
-          "WARNING: --allow-net without a list: every host is reachable (deny rules still apply)",
-        );
-      }
       options.debug(`stubs: ${JSON.stringify(inv.stubs)}`);
       options.debug(`command: ${[inv.program, ...inv.args].map(shellQuote).join(" ")}`);
     }
@@ -207,7 +200,7 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
     const status = child.status.then(async (s) => {
       const started = exists(inv.startedMarker);
       await finish();
-      const code = s.signal ? 128 + (SIGNAL_NUMBERS[s.signal] ?? 0) : s.code;
+      const code = exitStatus(s);
       if (!started && code !== 0) {
         throw new SrtError(
           `The sandbox could not be set up (bubblewrap exited with ${code} before the command started; its message is above). If it mentions "uid map", "Permission denied" or "No permissions to create new namespace", unprivileged user namespaces are blocked: on Ubuntu 23.10+ run \`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0\` or install an AppArmor profile that allows bwrap to use them; elsewhere check that \`sysctl user.max_user_namespaces\` is above 0 (and \`kernel.unprivileged_userns_clone=1\` where it exists). Inside a container, try "enableWeakerNestedSandbox": true. Nothing was run.`,

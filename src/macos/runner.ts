@@ -11,21 +11,14 @@ import { startProxy } from "../proxy/proxy.ts";
 import { newCredential } from "../proxy/standalone.ts";
 import { proxyEnv } from "../proxy_env.ts";
 import { createRunDir } from "../_rundir.ts";
-import { describePolicy, policyHasNetwork } from "../policy.ts";
+import { policyHasNetwork } from "../policy.ts";
 import { generateSeatbeltProfile } from "./profile.ts";
 import { startViolationMonitor } from "./violations.ts";
 import { SrtError } from "../errors.ts";
+import { exitStatus } from "../_exit.ts";
 
 /** The one sandbox-exec srt runs. */
 export const SANDBOX_EXEC = "/usr/bin/sandbox-exec";
-
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGTERM: 15,
-};
 
 /** Internal knobs for tests on Linux (a fake sandbox-exec, no `log stream`). */
 export interface MacosRunnerInternals {
@@ -108,7 +101,6 @@ export async function spawnMacos(
       ...argv,
     ];
     if (options.debug) {
-      options.debug(`policy: ${describePolicy(policy)}`);
       options.debug(`profile:\n${profile}`);
       options.debug(`params: ${JSON.stringify(params)}`);
     }
@@ -132,7 +124,7 @@ export async function spawnMacos(
     }).spawn();
     const status = child.status.then(async (s) => {
       await cleanup();
-      return s.signal ? 128 + (SIGNAL_NUMBERS[s.signal] ?? 0) : s.code;
+      return exitStatus(s);
     }, async (error) => {
       await cleanup();
       throw error;
