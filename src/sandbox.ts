@@ -14,7 +14,7 @@ import { startForwarder } from "./proxy/forwarder.ts";
 import { proxyEnv } from "./proxy_env.ts";
 import { createRunDir, type RunDir } from "./_rundir.ts";
 import { which } from "./_which.ts";
-import { exitStatus } from "./_exit.ts";
+import { exitStatus, sandboxProcess } from "./_child.ts";
 import {
   buildLinuxInvocation,
   findCommandPid,
@@ -197,41 +197,31 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
       await proxies?.close();
       runDir.cleanup();
     };
-    const status = child.status.then(async (s) => {
-      const started = exists(inv.startedMarker);
-      await finish();
-      const code = exitStatus(s);
-      if (!started && code !== 0) {
-        throw new SrtError(
-          `The sandbox could not be set up (bubblewrap exited with ${code} before the command started; its message is above). If it mentions "uid map", "Permission denied" or "No permissions to create new namespace", unprivileged user namespaces are blocked: on Ubuntu 23.10+ run \`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0\` or install an AppArmor profile that allows bwrap to use them; elsewhere check that \`sysctl user.max_user_namespaces\` is above 0 (and \`kernel.unprivileged_userns_clone=1\` where it exists). Inside a container, try "enableWeakerNestedSandbox": true. Nothing was run.`,
-        );
-      }
-      return code;
-    }, async (error) => {
-      await finish();
-      throw error;
-    });
-    return {
-      pid: child.pid,
+    return sandboxProcess(
       child,
-      status,
-      kill(signal: Deno.Signal = "SIGTERM") {
+      async (s) => {
+        const started = exists(inv.startedMarker);
+        await finish();
+        const code = exitStatus(s);
+        if (!started && code !== 0) {
+          throw new SrtError(
+            `The sandbox could not be set up (bubblewrap exited with ${code} before the command started; its message is above). If it mentions "uid map", "Permission denied" or "No permissions to create new namespace", unprivileged user namespaces are blocked: on Ubuntu 23.10+ run \`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0\` or install an AppArmor profile that allows bwrap to use them; elsewhere check that \`sysctl user.max_user_namespaces\` is above 0 (and \`kernel.unprivileged_userns_clone=1\` where it exists). Inside a container, try "enableWeakerNestedSandbox": true. Nothing was run.`,
+          );
+        }
+        return code;
+      },
+      finish,
+      (signal) => {
+        // The command leads its own session (bwrap --new-session): signal its group.
         const target = findCommandPid(child.pid);
+        if (target === null) return child.kill(signal);
         try {
-          if (target !== null) {
-            try {
-              Deno.kill(-target, signal);
-            } catch {
-              Deno.kill(target, signal);
-            }
-          } else {
-            child.kill(signal);
-          }
+          Deno.kill(-target, signal);
         } catch {
-          // already gone
+          Deno.kill(target, signal);
         }
       },
-    };
+    );
   } catch (error) {
     await proxies?.close();
     runDir.cleanup();

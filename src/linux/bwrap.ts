@@ -129,6 +129,7 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     ...plan.args,
   ];
   const confine = ["--disable-userns", "--cap-drop", "ALL"];
+  const common = { seccomp, seccompPath, startedMarker, stubs: plan.stubs, notes: plan.notes };
   const start = network ? START_WITH_RELAYS : START_SCRIPT;
   const tail = ["--chdir", policy.cwd, "--", o.sh, "-c", start, startedMarker, ...o.argv];
   if (!network) {
@@ -144,16 +145,7 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
       "3",
       ...tail,
     ];
-    return {
-      program: o.sh,
-      args,
-      seccomp,
-      seccompPath,
-      startedMarker,
-      stubs: plan.stubs,
-      notes: plan.notes,
-      nested: false,
-    };
+    return { program: o.sh, args, ...common, nested: false };
   }
   const inner = [
     o.bwrap,
@@ -187,16 +179,7 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     seccompPath,
     ...inner,
   ];
-  return {
-    program: o.bwrap,
-    args,
-    seccomp,
-    seccompPath,
-    startedMarker,
-    stubs: plan.stubs,
-    notes: plan.notes,
-    nested: true,
-  };
+  return { program: o.bwrap, args, ...common, nested: true };
 }
 
 /**

@@ -15,7 +15,7 @@ import { policyHasNetwork } from "../policy.ts";
 import { generateSeatbeltProfile } from "./profile.ts";
 import { startViolationMonitor } from "./violations.ts";
 import { SrtError } from "../errors.ts";
-import { exitStatus } from "../_exit.ts";
+import { exitStatus, sandboxProcess } from "../_child.ts";
 
 /** The one sandbox-exec srt runs. */
 export const SANDBOX_EXEC = "/usr/bin/sandbox-exec";
@@ -122,25 +122,15 @@ export async function spawnMacos(
       stdout: stdio,
       stderr: stdio,
     }).spawn();
-    const status = child.status.then(async (s) => {
-      await cleanup();
-      return exitStatus(s);
-    }, async (error) => {
-      await cleanup();
-      throw error;
-    });
-    return {
-      pid: child.pid,
+    return sandboxProcess(
       child,
-      status,
-      kill(signal: Deno.Signal = "SIGTERM") {
-        try {
-          child.kill(signal);
-        } catch {
-          // gone
-        }
+      async (s) => {
+        await cleanup();
+        return exitStatus(s);
       },
-    };
+      cleanup,
+      (signal) => child.kill(signal),
+    );
   } catch (error) {
     await cleanup();
     throw error;
