@@ -50,6 +50,10 @@ export interface Policy {
   readonly ignoreViolations: Readonly<Record<string, readonly string[]>>;
   /** Linux: weaker isolation for unprivileged containers (see README). */
   readonly enableWeakerNestedSandbox: boolean;
+  /** macOS: allow trustd lookups (Go TLS verification). */
+  readonly enableWeakerNetworkIsolation: boolean;
+  /** macOS: allow allocating new pseudo-terminals. */
+  readonly allowPty: boolean;
 }
 
 /** Inputs to {@link resolvePolicy}. */
@@ -166,6 +170,8 @@ export function resolvePolicy(options: ResolveOptions): Policy {
     },
     ignoreViolations: settings.ignoreViolations ?? {},
     enableWeakerNestedSandbox: settings.enableWeakerNestedSandbox === true,
+    enableWeakerNetworkIsolation: settings.enableWeakerNetworkIsolation === true,
+    allowPty: settings.allowPty === true,
   };
 }
 

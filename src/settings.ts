@@ -34,6 +34,10 @@ export interface Settings {
   ignoreViolations?: Record<string, string[]>;
   /** Linux: run inside an unprivileged container that cannot mount a new /proc. */
   enableWeakerNestedSandbox?: boolean;
+  /** macOS: let the command reach trustd (Go programs verify TLS through it). */
+  enableWeakerNetworkIsolation?: boolean;
+  /** macOS: let the command allocate new pseudo-terminals (tmux, script, expect). */
+  allowPty?: boolean;
   /** Linux: how deep below the current directory to look for protected files (1-10, default 3). */
   mandatoryDenySearchDepth?: number;
 }
@@ -77,6 +81,8 @@ const SCHEMA: Shape = {
     },
     ignoreViolations: { type: "record" },
     enableWeakerNestedSandbox: { type: "boolean" },
+    enableWeakerNetworkIsolation: { type: "boolean" },
+    allowPty: { type: "boolean" },
     mandatoryDenySearchDepth: { type: "depth" },
   },
 };

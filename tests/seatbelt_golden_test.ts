@@ -32,6 +32,10 @@ const CASES: Array<{ name: string; settings: Settings; flags?: Partial<Permissio
     },
   },
   {
+    name: "interactive-go",
+    settings: { allowPty: true, enableWeakerNetworkIsolation: true, network: { allowedDomains: ["proxy.golang.org"] } },
+  },
+  {
     name: "unix-sockets",
     settings: { network: { allowUnixSockets: ["/var/run/docker.sock"] } },
     flags: { allowNet: ["api.example.com:443"] },
@@ -61,3 +65,18 @@ for (const c of CASES) {
     new SbplProfile(profile, { ...params });
   });
 }
+
+Deno.test("seatbelt: long rule lists are split into rules of at most 200 filters", () => {
+  const policy = resolvePolicy({
+    settings: { filesystem: { denyRead: Array.from({ length: 450 }, (_, i) => `/Users/alice/secret-${i}`) } },
+    cwd: "/Users/alice/proj",
+    home: "/Users/alice",
+  });
+  const { profile, params } = generateSeatbeltProfile(policy, { proxyPorts: [], tmpDir: "/tmp/t", tag: "srt-x" });
+  const denyRules = profile.split("\n(").filter((r) => r.startsWith("deny file-read*"));
+  equal(denyRules.length, 3);
+  for (const r of denyRules) equal((r.match(/\(subpath /g) ?? []).length <= 200, true);
+  const sb = new SbplProfile(profile, { ...params });
+  equal(sb.allows("file-read-data", "/Users/alice/secret-449"), false);
+  equal(sb.allows("file-read-data", "/Users/alice/secret-450"), true);
+});

@@ -33,8 +33,6 @@ export interface SeatbeltOptions {
   readonly tmpDir: string;
   /** Tag put in every denial message. */
   readonly tag: string;
-  /** Allow pseudo-terminals (interactive programs). Default true. */
-  readonly allowPty?: boolean;
   /** Maximum filters in one rule before it is split. Default 200. */
   readonly maxFiltersPerRule?: number;
 }
@@ -147,15 +145,19 @@ export function generateSeatbeltProfile(policy: Policy, options: SeatbeltOptions
     '(allow iokit-open (iokit-registry-entry-class "RootDomainUserClient"))',
     "(allow iokit-get-properties)",
   );
-  rule("allow mach-lookup", MACH_SERVICES.map((s) => `(global-name ${sbplString(s)})`));
-  if (options.allowPty ?? true) {
+  const services = [
+    ...MACH_SERVICES,
+    ...(policy.enableWeakerNetworkIsolation ? ["com.apple.trustd.agent"] : []),
+  ];
+  rule("allow mach-lookup", services.map((s) => `(global-name ${sbplString(s)})`));
+  // The terminal the command was started on stays usable; new ptys only when asked.
+  rule("allow file-read* file-write* file-ioctl", [
+    '(regex "^/dev/ttys[0-9]+$")',
+    '(literal "/dev/tty")',
+  ]);
+  if (policy.allowPty) {
     lines.push("(allow pseudo-tty)");
-    rule("allow file-ioctl", [
-      '(literal "/dev/ptmx")',
-      '(regex "^/dev/ttys[0-9]+$")',
-      '(literal "/dev/tty")',
-    ]);
-    rule("allow file-read* file-write*", ['(literal "/dev/ptmx")', '(regex "^/dev/ttys[0-9]+$")']);
+    rule("allow file-read* file-write* file-ioctl", ['(literal "/dev/ptmx")']);
   }
 
   lines.push(";; reads: everywhere except denyRead; allowRead re-opens inside it");
