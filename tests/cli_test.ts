@@ -1,6 +1,6 @@
 /** The `srt` command run as a real subprocess: exit codes, messages, fail-closed behaviour. */
 
-import { equal, match, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { CLI, exists, helloServer, runCli, withTempDir } from "./_helpers.ts";
 import { VERSION } from "../src/version.ts";
 
@@ -271,4 +271,41 @@ Deno.test("cli: srt proxy serves with a per-run credential", async () => {
     await child.stderr.cancel().catch(() => {});
     await hello.close();
   }
+});
+
+Deno.test({
+  name: "cli: after srt is SIGKILLed the command dies and the next run removes its stubs",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (dir) => {
+      const before = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+      const marker = `srt-killed-${crypto.randomUUID()}`;
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", CLI, "bash", "-c", `touch ready; exec -a ${marker} sleep 60`],
+        cwd: dir,
+        env: baseEnv(),
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const running = () =>
+        new TextDecoder().decode(
+          new Deno.Command("pgrep", { args: ["-f", marker] }).outputSync().stdout,
+        ).trim();
+      for (let i = 0; i < 200 && !exists(`${dir}/ready`); i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      ok(exists(`${dir}/ready`), "the command never started");
+      Deno.removeSync(`${dir}/ready`);
+      ok(
+        exists(`${dir}/.mcp.json`),
+        `expected a stub while the command runs: ${[...Deno.readDirSync(dir)].map((e) => e.name)}`,
+      );
+      child.kill("SIGKILL");
+      await child.status;
+      for (let i = 0; i < 100 && running() !== ""; i++) await new Promise((r) => setTimeout(r, 25));
+      equal(running(), "", "the command outlived srt");
+      const r = await runCli(["true"], { cwd: dir, env: baseEnv() });
+      equal(r.code, 0, r.stderr);
+      deepStrictEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), before);
+    }),
 });

@@ -426,11 +426,16 @@ Deno.test({
   fn: () =>
     withTempDir(async (cwd) => {
       const marker = `srt-orphan-${crypto.randomUUID()}`;
-      await sandboxed(
-        sh(`setsid sh -c 'exec -a ${marker} sleep 60' </dev/null >/dev/null 2>&1 & echo started`),
-        {
-          cwd,
-        },
+      const r = await sandboxed(
+        sh(
+          `setsid bash -c 'exec -a ${marker} sleep 60' </dev/null >/dev/null 2>&1 & sleep 0.3; pgrep -f ${marker} >/dev/null && echo orphan-running`,
+        ),
+        { cwd },
+      );
+      match(
+        r.stdout,
+        /orphan-running/,
+        "the orphan never started, so this test would prove nothing",
       );
       await new Promise((r) => setTimeout(r, 300));
       const ps = new Deno.Command("pgrep", { args: ["-f", marker] }).outputSync();
@@ -600,5 +605,37 @@ Deno.test({
       );
       ok(!r.stdout.includes("wrote-record"), r.stdout);
       match(r.stdout, /wrote-tmp/);
+    }),
+});
+
+Deno.test({
+  name: "linux: git's ssh goes through the proxy (GIT_SSH_COMMAND)",
+  ignore: !linux || !exists("/usr/bin/ssh"),
+  fn: () =>
+    withTempDir(async (cwd) => {
+      // A fake ssh server: it only records the client's banner.
+      const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      let banner = "";
+      (async () => {
+        for await (const c of l) {
+          const buf = new Uint8Array(256);
+          const n = await c.read(buf).catch(() => null);
+          banner = new TextDecoder().decode(buf.subarray(0, n ?? 0));
+          c.close();
+        }
+      })().catch(() => {});
+      try {
+        const port = (l.addr as Deno.NetAddr).port;
+        await sandboxed(
+          sh(
+            // git runs the variable through a shell, as eval does here
+            `eval "$GIT_SSH_COMMAND -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -p ${port} git@127.0.0.1 true"`,
+          ),
+          { cwd, flags: { allowNet: ["127.0.0.1"] } },
+        );
+        match(banner, /^SSH-2\.0-/);
+      } finally {
+        l.close();
+      }
     }),
 });

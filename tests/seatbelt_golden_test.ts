@@ -33,7 +33,11 @@ const CASES: Array<{ name: string; settings: Settings; flags?: Partial<Permissio
   },
   {
     name: "interactive-go",
-    settings: { allowPty: true, enableWeakerNetworkIsolation: true, network: { allowedDomains: ["proxy.golang.org"] } },
+    settings: {
+      allowPty: true,
+      enableWeakerNetworkIsolation: true,
+      network: { allowedDomains: ["proxy.golang.org"] },
+    },
   },
   {
     name: "unix-sockets",
@@ -68,11 +72,17 @@ for (const c of CASES) {
 
 Deno.test("seatbelt: long rule lists are split into rules of at most 200 filters", () => {
   const policy = resolvePolicy({
-    settings: { filesystem: { denyRead: Array.from({ length: 450 }, (_, i) => `/Users/alice/secret-${i}`) } },
+    settings: {
+      filesystem: { denyRead: Array.from({ length: 450 }, (_, i) => `/Users/alice/secret-${i}`) },
+    },
     cwd: "/Users/alice/proj",
     home: "/Users/alice",
   });
-  const { profile, params } = generateSeatbeltProfile(policy, { proxyPorts: [], tmpDir: "/tmp/t", tag: "srt-x" });
+  const { profile, params } = generateSeatbeltProfile(policy, {
+    proxyPorts: [],
+    tmpDir: "/tmp/t",
+    tag: "srt-x",
+  });
   const denyRules = profile.split("\n(").filter((r) => r.startsWith("deny file-read*"));
   equal(denyRules.length, 3);
   for (const r of denyRules) equal((r.match(/\(subpath /g) ?? []).length <= 200, true);
