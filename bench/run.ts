@@ -193,6 +193,34 @@ async function proxyThroughput() {
     `${(performance.now() - t0).toFixed(0)} ms total`,
   );
   echo.close();
+
+  // 10,000 connections twice: no connection left open, and the second round
+  // must not grow memory (the first one warms the allocator up).
+  const round = async () => {
+    for (let batch = 0; batch < 100; batch++) {
+      await Promise.all(Array.from({ length: 100 }, async () => {
+        const c = await Deno.connect({ hostname: "127.0.0.1", port: pport });
+        await c.write(
+          enc.encode(
+            `GET http://127.0.0.1:${server.port}/small HTTP/1.1\r\nConnection: close\r\n\r\n`,
+          ),
+        );
+        const b = new Uint8Array(4096);
+        while ((await c.read(b).catch(() => null)) !== null) { /* drain */ }
+        c.close();
+      }));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    return Deno.memoryUsage().rss / 1024 / 1024;
+  };
+  const first = await round();
+  const second = await round();
+  report(
+    "2 x 10,000 connections",
+    `${proxy.activeConnections} left open`,
+    `${first.toFixed(0)} MB RSS after the first 10,000`,
+    `${second - first >= 0 ? "+" : ""}${(second - first).toFixed(1)} MB after the next 10,000`,
+  );
   await proxy.close();
   server.close();
 }
@@ -236,10 +264,10 @@ async function startup() {
   );
   const deno = Deno.execPath();
   const runs = quick ? 7 : 21;
-  const sample = async (argv: string[], env?: Record<string, string>) => {
+  const sample = async (argv: string[], count = runs) => {
     const xs: Array<{ ms: number; rssKib: number }> = [];
-    await measure(argv, dir, env); // warm caches
-    for (let i = 0; i < runs; i++) xs.push(await measure(argv, dir, env));
+    await measure(argv, dir); // warm caches
+    for (let i = 0; i < count; i++) xs.push(await measure(argv, dir));
     return { ms: median(xs.map((x) => x.ms)), rssKib: median(xs.map((x) => x.rssKib)) };
   };
   const bare = await sample(["true"]);
@@ -290,7 +318,7 @@ async function startup() {
       Deno.writeTextFileSync(`${dir}/secret-${i}`, "x");
       Deno.writeTextFileSync(`${dir}/locked-${i}.txt`, "x");
     }
-    const r = await sample([deno, "run", "-A", CLI, "-s", many, "true"]);
+    const r = await sample([deno, "run", "-A", CLI, "-s", many, "true"], n >= 1000 ? 3 : 7);
     report(
       `srt true with ${n}+${n}+${n} rules`,
       `${r.ms.toFixed(1)} ms`,

@@ -195,6 +195,7 @@ function validate(node: Node, shape: Shape, path: string, ctx: Context): unknown
       for (const { key, keyOffset, value: valueNode } of node.properties) {
         const childPath = path ? `${path}.${key}` : key;
         const child = shape.keys[key];
+        if (!child && key === "$schema" && path === "") continue; // editors' schema reference
         if (!child) {
           const near = nearest(key, Object.keys(shape.keys));
           ctx.warnings.push(
