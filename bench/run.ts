@@ -39,44 +39,31 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** A raw HTTP server sending `size` bytes per request, keep-alive. */
-function blobServer(size: number): { port: number; close(): void } {
-  const chunk = new Uint8Array(1024 * 1024).fill(120);
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  (async () => {
-    for await (const c of l) {
-      c.setNoDelay(true);
-      (async () => {
-        const buf = new Uint8Array(65536);
-        let pending = "";
-        for (;;) {
-          const n = await c.read(buf);
-          if (n === null) break;
-          pending += new TextDecoder().decode(buf.subarray(0, n));
-          while (pending.includes("\r\n\r\n")) {
-            const head = pending.slice(0, pending.indexOf("\r\n\r\n"));
-            pending = pending.slice(pending.indexOf("\r\n\r\n") + 4);
-            const small = /^GET \/small/.test(head);
-            const len = small ? 2 : size;
-            const reply = enc.encode(
-              `HTTP/1.1 200 OK\r\nContent-Length: ${len}\r\n\r\n${small ? "ok" : ""}`,
-            );
-            await c.write(reply);
-            if (!small) {
-              for (let left = len; left > 0;) {
-                const piece = chunk.subarray(0, Math.min(chunk.length, left));
-                let off = 0;
-                while (off < piece.length) off += await c.write(piece.subarray(off));
-                left -= piece.length;
-              }
-            }
-          }
-        }
-        c.close();
-      })().catch(() => {});
-    }
-  })().catch(() => {});
-  return { port: (l.addr as Deno.NetAddr).port, close: () => l.close() };
+/**
+ * The upstream server runs in its own process (bench/_blob_server.ts), so the
+ * proxy under test does not share a JavaScript thread with it.
+ */
+async function blobServer(size: number): Promise<{ port: number; close(): void }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/bench/_blob_server.ts`, String(size)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("blob server did not start");
+    text += value;
+  }
+  reader.releaseLock();
+  return {
+    port: Number(text.trim()),
+    close: () => {
+      child.kill();
+      child.stdout.cancel().catch(() => {});
+    },
+  };
 }
 
 async function timed(cmd: string, args: string[], env?: Record<string, string>): Promise<number> {
@@ -91,7 +78,7 @@ async function timed(cmd: string, args: string[], env?: Record<string, string>):
 
 async function proxyThroughput() {
   const size = (quick ? 256 : 1024) * 1024 * 1024;
-  const server = blobServer(size);
+  const server = await blobServer(size);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const proxy = startProxy(listener, {
     rules: { allow: [parseDomainPattern("127.0.0.1")], deny: [], allowAll: false },

@@ -683,7 +683,18 @@ async function forwardOne(
     if (status === 101) {
       resp.push(`Upgrade: ${header(headers, "upgrade") ?? ""}`, "Connection: Upgrade");
     } else if (status >= 200) resp.push(`Connection: ${keep ? "keep-alive" : "close"}`);
-    await writeAll(conn, latin1Bytes(resp.join("\r\n") + "\r\n\r\n"));
+    const headBytes = latin1Bytes(resp.join("\r\n") + "\r\n\r\n");
+    const length = rcl === undefined ? -1 : Number(rcl);
+    if (!noBody && !rChunked && length >= 0 && length <= upstream.reader.buffered) {
+      // A small response that is already here: head and body in one write.
+      const body = upstream.reader.take(length);
+      const whole = new Uint8Array(headBytes.length + body.length);
+      whole.set(headBytes);
+      whole.set(body, headBytes.length);
+      await writeAll(conn, whole);
+      return keep ? upstream : "close";
+    }
+    await writeAll(conn, headBytes);
     if (status === 101) {
       const pending = upstream.reader.take(Infinity);
       if (pending.length) await writeAll(conn, pending);
