@@ -11,6 +11,8 @@ export interface RunDir {
   readonly path: string;
   /** The private temp dir given to the command as TMPDIR. */
   readonly tmp: string;
+  /** A directory writable inside the sandbox for srt's "command started" marker. */
+  readonly mark: string;
   /** Records stubs before they are created, so a later run can remove them. */
   recordStubs(stubs: readonly string[]): void;
   /** Creates the stubs (empty files), remembering which ones srt made. */
@@ -103,11 +105,14 @@ export function createRunDir(): RunDir {
   Deno.mkdirSync(path, { mode: 0o700 });
   const tmp = `${path}/tmp`;
   Deno.mkdirSync(tmp, { mode: 0o700 });
+  const mark = `${path}/mark`;
+  Deno.mkdirSync(mark, { mode: 0o700 });
   const created: string[] = [];
   let cleaned = false;
   return {
     path,
     tmp,
+    mark,
     recordStubs(stubs) {
       if (stubs.length) Deno.writeTextFileSync(`${path}/stubs.json`, JSON.stringify(stubs));
     },

@@ -157,6 +157,7 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
       sh,
       runDir: runDir.path,
       tmpDir: runDir.tmp,
+      markDir: runDir.mark,
       proxySockets: proxies,
       argv,
       arch,

@@ -33,6 +33,8 @@ export interface LinuxInvocationOptions {
   readonly runDir: string;
   /** The private TMPDIR. */
   readonly tmpDir: string;
+  /** Where the "started" marker is written from inside. */
+  readonly markDir: string;
   /** Unix sockets of the HTTP and SOCKS5 proxies (may be the same), or null for no network. */
   readonly proxySockets: { readonly http: string; readonly socks: string } | null;
   /** The argv to run inside. */
@@ -90,16 +92,11 @@ function hex(port: number): string {
 /** The last step inside without network: mark "started", then exec the command exactly. */
 const START_SCRIPT = `: >"$0"; exec "$@"`;
 
-/**
- * Builds the invocation. Reads the filesystem for globs and protected files;
- * writes only the marker directory inside the run directory.
- */
+/** Builds the invocation (reads the filesystem for globs and protected files; writes nothing). */
 export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions): LinuxInvocation {
   // Only the temp dir and the marker dir are writable inside: the rest of the
   // run dir (stub records, the seccomp program, proxy sockets) stays read-only.
-  const markDir = `${o.runDir}/mark`;
-  Deno.mkdirSync(markDir, { mode: 0o700 });
-  const plan = planMounts(policy, { forcedWritable: [o.tmpDir, markDir] });
+  const plan = planMounts(policy, { forcedWritable: [o.tmpDir, o.markDir] });
   const weaker = policy.enableWeakerNestedSandbox;
   const network = o.proxySockets !== null;
   const seccomp = buildSeccompFilter({
@@ -109,7 +106,7 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     allowListen: policy.network.allowLocalBinding,
   });
   const seccompPath = `${o.runDir}/seccomp.bpf`;
-  const startedMarker = `${markDir}/started`;
+  const startedMarker = `${o.markDir}/started`;
   const namespaces = [
     "--unshare-user",
     "--unshare-net",
