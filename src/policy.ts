@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, normalize, resolve } from "node:path";
+import { resolvePath } from "./_paths.ts";
 import { type Glob, hasGlobMagic, parseGlob } from "./glob.ts";
 import { type DomainRule, type NetworkRules, parseDomainPattern } from "./domain.ts";
 import type { PathEntry, Settings } from "./settings.ts";
@@ -78,8 +78,7 @@ export function expandPath(entry: string, cwd: string, home: string): string {
       `Path "${entry}" uses "~user", which srt does not expand: write the full path`,
     );
   }
-  const abs = normalize(isAbsolute(p) ? p : resolve(cwd, p));
-  return abs.length > 1 ? abs.replace(/\/+$/, "") : abs;
+  return resolvePath(cwd, p);
 }
 
 function pathRule(entry: PathEntry, cwd: string, home: string, where: string): PathRule {

@@ -12,7 +12,6 @@
  * @module
  */
 
-import { dirname } from "node:path";
 import type { PathRule, Policy } from "../policy.ts";
 import { expandGlob } from "./expand.ts";
 import { MANDATORY_VISIT_LIMIT, protectedPathsAt, searchProtectedBelow } from "../mandatory.ts";
@@ -148,14 +147,14 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
         target = target === "/" ? `/${name}` : `${target}/${name}`;
         if (!exists(target)) break;
       }
-      if (!exists(dirname(target))) continue;
+      if (!exists(parentOf(target) ?? "/")) continue;
       stub = true;
     }
     if (target === root) {
       add(target, "ro-bind");
       continue;
     }
-    for (let a = dirname(target); a !== root && isInside(a, root) && a !== "/"; a = dirname(a)) {
+    for (let a = parentOf(target); a !== null && a !== root && isInside(a, root); a = parentOf(a)) {
       if (!readHidden(a)) add(a, "selfbind");
     }
     if (stub) {
