@@ -206,7 +206,7 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
         const code = exitStatus(s);
         if (!started && code !== 0) {
           throw new SrtError(
-            `The sandbox could not be set up (bubblewrap exited with ${code} before the command started; its message is above). If it mentions "uid map", "Permission denied" or "No permissions to create new namespace", unprivileged user namespaces are blocked: on Ubuntu 23.10+ run \`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0\` or install an AppArmor profile that allows bwrap to use them; elsewhere check that \`sysctl user.max_user_namespaces\` is above 0 (and \`kernel.unprivileged_userns_clone=1\` where it exists). Inside a container, try "enableWeakerNestedSandbox": true. Nothing was run.`,
+            `The sandbox could not be set up (bubblewrap exited with ${code} before the command started; its message is above). If it mentions namespaces, "uid map" or "Permission denied", unprivileged user namespaces are blocked: on Ubuntu 23.10+ run \`sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0\` or install an AppArmor profile that allows bwrap to use them; elsewhere check that \`sysctl user.max_user_namespaces\` is above 0 (and \`kernel.unprivileged_userns_clone=1\` where it exists). Inside a container, try "enableWeakerNestedSandbox": true. Nothing was run.`,
           );
         }
         return code;

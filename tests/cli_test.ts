@@ -309,3 +309,43 @@ Deno.test({
       deepStrictEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), before);
     }),
 });
+
+Deno.test({
+  name: "cli: when user namespaces are refused, srt says what to change and nothing runs",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (dir) => {
+      // An outer bwrap that forbids creating user namespaces stands in for a
+      // host with them disabled (sysctl, AppArmor).
+      const out = await new Deno.Command("bwrap", {
+        args: [
+          "--unshare-user",
+          "--disable-userns",
+          "--bind",
+          "/",
+          "/",
+          "--dev",
+          "/dev",
+          "--proc",
+          "/proc",
+          "--",
+          Deno.execPath(),
+          "run",
+          "-A",
+          CLI,
+          "sh",
+          "-c",
+          `touch ${dir}/ran`,
+        ],
+        cwd: dir,
+        env: baseEnv(),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      equal(out.code, 125, stderr);
+      match(stderr, /The sandbox could not be set up/);
+      match(stderr, /max_user_namespaces|apparmor_restrict_unprivileged_userns/);
+      ok(!exists(`${dir}/ran`), "the command ran unsandboxed");
+    }),
+});
