@@ -639,3 +639,22 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name: "linux: a parent of a read-denied path cannot be renamed to unhide it for the next run",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      Deno.mkdirSync(`${cwd}/conf/keys`, { recursive: true });
+      Deno.writeTextFileSync(`${cwd}/conf/keys/id`, "KEY-MATERIAL");
+      Deno.writeTextFileSync(`${cwd}/conf/token`, "TOKEN");
+      const settings = { filesystem: { denyRead: ["conf/keys", "conf/token"] } };
+      await sandboxed(sh("mv conf moved; mv conf/keys conf/k2; true"), { cwd, settings });
+      ok(exists(`${cwd}/conf/keys/id`), "a parent of a read-denied path was renamed");
+      const r = await sandboxed(sh("cat moved/keys/id conf/k2/id conf/keys/id conf/token; true"), {
+        cwd,
+        settings,
+      });
+      ok(!r.stdout.includes("KEY-MATERIAL") && !r.stdout.includes("TOKEN"), r.stdout);
+    }),
+});

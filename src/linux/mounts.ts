@@ -133,6 +133,16 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
   const activeSet = new Set(activeWritable);
   for (const w of activeWritable) add(w, "bind");
 
+  // Each directory between a writable root and a mounted path is bound onto
+  // itself: a mount point cannot be renamed, so neither the path nor any
+  // parent can be moved aside (and the path recreated unprotected, or a
+  // read-denied file be found under a new name by the next run).
+  const pinAncestors = (target: string, root: string) => {
+    for (let a = parentOf(target); a !== null && a !== root && isInside(a, root); a = parentOf(a)) {
+      if (!readHidden(a)) add(a, "selfbind");
+    }
+  };
+
   const stubs: string[] = [];
   for (const p of protectedList) {
     if (readHidden(p) || protectedAbove(p, true)) continue;
@@ -150,27 +160,19 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
       if (!exists(parentOf(target) ?? "/")) continue;
       stub = true;
     }
-    if (target === root) {
-      add(target, "ro-bind");
-      continue;
-    }
-    for (let a = parentOf(target); a !== null && a !== root && isInside(a, root); a = parentOf(a)) {
-      if (!readHidden(a)) add(a, "selfbind");
-    }
-    if (stub) {
-      // The stub is an empty read-only file srt creates; bound onto itself it
-      // reads as empty (so tools that look for e.g. ~/.gitconfig still work)
-      // and blocks creating anything at that path.
-      stubs.push(target);
-      add(target, "ro-bind");
-    } else {
-      add(target, "ro-bind");
-    }
+    // A stub is an empty read-only file srt creates; bound onto itself it
+    // reads as empty (so tools that look for e.g. ~/.gitconfig still work)
+    // and blocks creating anything at that path.
+    if (stub) stubs.push(target);
+    pinAncestors(target, root);
+    add(target, "ro-bind");
   }
 
   for (const d of denyRead) {
     const info = exists(d);
     if (!info) continue;
+    const root = deepestIn(d, activeSet);
+    if (root !== null && root !== d) pinAncestors(d, root);
     add(d, info.isDirectory ? "tmpfs" : "devnull");
   }
   for (const r of allowRead) {
