@@ -16,15 +16,27 @@ export function resolvePath(base: string, path: string): string {
   return "/" + parts.join("/");
 }
 
-/** realpath, or the real parent joined with the missing rest for a path that does not exist. */
-export function realish(path: string): string {
+/**
+ * realpath, also for paths that do not exist: a dangling symlink is followed
+ * to where it points, and a missing name is joined to its parent's real path.
+ */
+export function realish(path: string, hops = 0): string {
   try {
     return Deno.realPathSync(path);
   } catch {
     const parent = parentOf(path);
     if (parent === null) return path;
+    if (hops < 40) {
+      try {
+        if (Deno.lstatSync(path).isSymlink) {
+          return realish(resolvePath(parent, Deno.readLinkSync(path)), hops + 1);
+        }
+      } catch {
+        // nothing there: fall through
+      }
+    }
     const name = path.slice(path.lastIndexOf("/") + 1);
-    const realParent = realish(parent);
+    const realParent = realish(parent, hops);
     return realParent === "/" ? `/${name}` : `${realParent}/${name}`;
   }
 }

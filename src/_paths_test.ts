@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { isInside, parentOf, resolvePath } from "./_paths.ts";
+import { isInside, parentOf, realish, resolvePath } from "./_paths.ts";
 
 Deno.test("paths: resolve, parent, inside", () => {
   equal(resolvePath("/a/b", "c/../d/./e//"), "/a/b/d/e");
@@ -12,4 +12,18 @@ Deno.test("paths: resolve, parent, inside", () => {
   equal(isInside("/a/b", "/a"), true);
   equal(isInside("/ab", "/a"), false);
   equal(isInside("/a", "/"), true);
+});
+
+Deno.test("paths: realish follows dangling symlinks to where they point", () => {
+  const dir = Deno.realPathSync(Deno.makeTempDirSync());
+  try {
+    Deno.symlinkSync(`${dir}/sub/target`, `${dir}/link`);
+    Deno.symlinkSync("loop2", `${dir}/loop1`);
+    Deno.symlinkSync("loop1", `${dir}/loop2`);
+    equal(realish(`${dir}/link`), `${dir}/sub/target`);
+    equal(realish(`${dir}/missing/x`), `${dir}/missing/x`);
+    equal(realish(`${dir}/loop1`).startsWith(dir), true);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

@@ -658,3 +658,20 @@ Deno.test({
       ok(!r.stdout.includes("KEY-MATERIAL") && !r.stdout.includes("TOKEN"), r.stdout);
     }),
 });
+
+Deno.test({
+  name:
+    "linux: a dangling symlink planted at a protected path neither breaks srt nor lets writes through",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      Deno.mkdirSync(`${cwd}/sub`);
+      Deno.symlinkSync(`${cwd}/elsewhere.json`, `${cwd}/.mcp.json`);
+      Deno.symlinkSync("/nonexistent-srt-target", `${cwd}/sub/.vscode`);
+      const r = await sandboxed(sh("echo evil > .mcp.json; echo ok > fine; echo done"), { cwd });
+      equal(r.code, 0, r.stderr);
+      match(r.stdout, /done/);
+      ok(!exists(`${cwd}/elsewhere.json`), "wrote through a symlink at a protected path");
+      ok(exists(`${cwd}/fine`));
+    }),
+});
