@@ -49,7 +49,7 @@ export const USAGE = `srt - run a command in a sandbox with filesystem and netwo
 
 Usage:
   srt [options] <command> [args...]     run argv exactly (no shell re-parsing)
-  srt [options] -c '<shell string>'     run a shell string with /bin/sh
+  srt [options] -c '<shell string>'     run a shell string with bash (sh if there is no bash)
   srt proxy --listen 127.0.0.1:PORT     run the filtering proxy alone
 
 Options (they end at the first argument that is not an option, or at --):

@@ -30,7 +30,7 @@ export type SandboxCommand = { readonly argv: readonly string[] } | { readonly s
 export interface SpawnOptions {
   /** The resolved policy. */
   readonly policy: Policy;
-  /** argv to run exactly, or a shell string for `/bin/sh -c`. */
+  /** argv to run exactly, or a shell string for `bash -c` (`sh -c` where bash is missing). */
   readonly command: SandboxCommand;
   /** Environment for the command; defaults to srt's own. Proxy variables and TMPDIR are added. */
   readonly env?: Readonly<Record<string, string>>;
@@ -144,7 +144,7 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
   }
   const argv = "argv" in options.command
     ? [...options.command.argv]
-    : [sh, "-c", options.command.shell];
+    : [which("bash") ?? sh, "-c", options.command.shell];
   const runDir = createRunDir();
   let proxies: { http: string; socks: string; close(): Promise<void> } | null = null;
   try {

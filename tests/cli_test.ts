@@ -114,8 +114,14 @@ Deno.test({
     withTempDir(async (dir) => {
       equal((await runCli(["sh", "-c", "exit 3"], { cwd: dir, env: baseEnv() })).code, 3);
       equal((await runCli(["sh", "-c", "kill -INT $$"], { cwd: dir, env: baseEnv() })).code, 130);
-      const c = await runCli(["-c", "echo $((6*7)) | tr 4 X"], { cwd: dir, env: baseEnv() });
-      equal(c.stdout, "X2\n");
+      const c = await runCli(
+        ["-c", "echo $((6*7)) | tr 4 X; [[ -n $BASH_VERSION ]] && echo bash"],
+        {
+          cwd: dir,
+          env: baseEnv(),
+        },
+      );
+      equal(c.stdout, "X2\nbash\n");
       const e = await runCli(["echo", "-d", "--allow-net", "$HOME"], { cwd: dir, env: baseEnv() });
       equal(e.stdout, "-d --allow-net $HOME\n");
     }),

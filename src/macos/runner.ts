@@ -44,7 +44,7 @@ export async function spawnMacos(
   }
   const argv = "argv" in options.command
     ? [...options.command.argv]
-    : ["/bin/sh", "-c", options.command.shell];
+    : ["/bin/bash", "-c", options.command.shell];
   const runDir = createRunDir();
   const tag = `srt-${runDir.path.split("-").pop()}`;
   const credential = newCredential();
