@@ -177,11 +177,6 @@ export function literalPrefix(glob: Glob): string {
   return "/" + parts.join("/");
 }
 
-/** Number of leading literal segments (the depth of {@link literalPrefix}). */
-export function literalDepth(glob: Glob): number {
-  return literalPrefix(glob).split("/").filter(Boolean).length;
-}
-
 /** Whether one path segment matches a token list. */
 export function matchSegment(tokens: readonly GlobToken[], name: string): boolean {
   const chars = Array.from(name);

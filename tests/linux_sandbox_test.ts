@@ -675,3 +675,23 @@ Deno.test({
       ok(exists(`${cwd}/fine`));
     }),
 });
+
+Deno.test({
+  name: "linux: pinning a read-denied path's parents never makes a write-denied directory writable",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      Deno.mkdirSync(`${cwd}/conf/a/keys`, { recursive: true });
+      Deno.writeTextFileSync(`${cwd}/conf/a/keys/id`, "KEY");
+      const r = await sandboxed(
+        sh("echo x > conf/a/new; echo y > conf/new; cat conf/a/keys/id; true"),
+        {
+          cwd,
+          settings: { filesystem: { denyWrite: ["conf"], denyRead: ["conf/a/keys"] } },
+        },
+      );
+      ok(!exists(`${cwd}/conf/a/new`), "wrote inside a write-denied directory");
+      ok(!exists(`${cwd}/conf/new`));
+      ok(!r.stdout.includes("KEY"));
+    }),
+});

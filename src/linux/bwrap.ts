@@ -59,8 +59,6 @@ export interface LinuxInvocation {
   readonly stubs: string[];
   /** Notes for stderr. */
   readonly notes: string[];
-  /** Whether the nested (network) layout is used. */
-  readonly nested: boolean;
 }
 
 const RELAY_SCRIPT = `s=$1; t=$2; b=$3; f=$4; shift 4
@@ -142,7 +140,7 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
       "3",
       ...tail,
     ];
-    return { program: o.sh, args, ...common, nested: false };
+    return { program: o.sh, args, ...common };
   }
   const inner = [
     o.bwrap,
@@ -176,7 +174,7 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     seccompPath,
     ...inner,
   ];
-  return { program: o.bwrap, args, ...common, nested: true };
+  return { program: o.bwrap, args, ...common };
 }
 
 /**

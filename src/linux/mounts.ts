@@ -103,16 +103,12 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
   };
   const denyReadSet = new Set(denyRead);
   const allowReadSet = new Set(allowRead);
-  const writableSet = new Set(writable);
-  const deepest = (p: string, list: readonly string[]) =>
-    deepestIn(p, list === denyRead ? denyReadSet : list === allowRead ? allowReadSet : writableSet);
   const readHidden = (p: string) => {
-    const d = deepest(p, denyRead);
+    const d = deepestIn(p, denyReadSet);
     if (d === null) return false;
-    const r = deepest(p, allowRead);
+    const r = deepestIn(p, allowReadSet);
     return r === null || !(r.length > d.length);
   };
-  const rootOf = (p: string) => deepest(p, writable);
 
   for (const p of mandatoryProtected(policy, writable, notes)) protectedPaths.add(p);
 
@@ -137,9 +133,11 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
   // itself: a mount point cannot be renamed, so neither the path nor any
   // parent can be moved aside (and the path recreated unprotected, or a
   // read-denied file be found under a new name by the next run).
+  // Directories inside a read-only protected path need no pin (and must not
+  // get a read-write one), nor do hidden ones.
   const pinAncestors = (target: string, root: string) => {
     for (let a = parentOf(target); a !== null && a !== root && isInside(a, root); a = parentOf(a)) {
-      if (!readHidden(a)) add(a, "selfbind");
+      if (!readHidden(a) && !protectedAbove(a, false)) add(a, "selfbind");
     }
   };
 
@@ -176,10 +174,10 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
     add(d, info.isDirectory ? "tmpfs" : "devnull");
   }
   for (const r of allowRead) {
-    const d = deepest(r, denyRead);
+    const d = deepestIn(r, denyReadSet);
     if (d === null || !(r.length > d.length)) continue;
-    const w = rootOf(r);
-    add(r, w && !protectedAbove(r, false) ? "reopen-rw" : "reopen-ro");
+    const writableHere = deepestIn(r, activeSet) !== null && !protectedAbove(r, false);
+    add(r, writableHere ? "reopen-rw" : "reopen-ro");
   }
 
   const ordered = [...mounts.entries()].sort((a, b) =>
