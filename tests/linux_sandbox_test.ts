@@ -695,3 +695,32 @@ Deno.test({
       ok(!r.stdout.includes("KEY"));
     }),
 });
+
+Deno.test({
+  name: "linux: denying srt's own state directory does not break the sandbox or its network",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const { runBase } = await import("../src/_rundir.ts");
+      const hello = helloServer();
+      try {
+        const r = await sandboxed(
+          sh(
+            `echo t > "$TMPDIR/x" && echo tmp-ok; curl -s --noproxy '' http://127.0.0.1:${hello.port}/through`,
+          ),
+          {
+            cwd,
+            settings: {
+              filesystem: { denyRead: [runBase()] },
+              network: { allowedDomains: ["127.0.0.1"] },
+            },
+          },
+        );
+        equal(r.code, 0, r.stderr);
+        match(r.stdout, /tmp-ok/);
+        match(r.stdout, /hello \/through/);
+      } finally {
+        await hello.close();
+      }
+    }),
+});

@@ -94,7 +94,10 @@ const START_SCRIPT = `: >"$0"; exec "$@"`;
 export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions): LinuxInvocation {
   // Only the temp dir and the marker dir are writable inside: the rest of the
   // run dir (stub records, the seccomp program, proxy sockets) stays read-only.
-  const plan = planMounts(policy, { forcedWritable: [o.tmpDir, o.markDir] });
+  const plan = planMounts(policy, {
+    forcedReadOnly: [o.runDir],
+    forcedWritable: [o.tmpDir, o.markDir],
+  });
   const weaker = policy.enableWeakerNestedSandbox;
   const network = o.proxySockets !== null;
   const seccomp = buildSeccompFilter({

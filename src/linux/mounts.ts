@@ -82,6 +82,8 @@ function expandRules(
 
 /** Inputs besides the policy. */
 export interface PlanOptions {
+  /** srt's own run directory, bound read-only whatever the rules say (relays need its sockets). */
+  readonly forcedReadOnly: readonly string[];
   /** srt's own per-run directories to bind read-write whatever the rules say. */
   readonly forcedWritable: readonly string[];
 }
@@ -206,6 +208,7 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
         break;
     }
   }
+  for (const r of options.forcedReadOnly) args.push("--ro-bind", r, r);
   for (const w of options.forcedWritable) args.push("--bind", w, w);
   for (const path of remount) args.push("--remount-ro", path);
   return { args, stubs, notes };
