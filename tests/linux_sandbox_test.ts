@@ -4,7 +4,7 @@
  * CI) again as an unprivileged user.
  */
 
-import { deepStrictEqual, equal, match, notEqual, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, notEqual, ok, rejects } from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import type { SandboxEvent } from "../src/events.ts";
 import { exists, helloServer, sandboxed, withTempDir } from "./_helpers.ts";
@@ -722,5 +722,70 @@ Deno.test({
       } finally {
         await hello.close();
       }
+    }),
+});
+
+Deno.test({
+  name: "linux: a glob over a large tree costs one mount per top match, not per file",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) =>
+      await withTempDir(async (cache) => {
+        for (let i = 0; i < 50; i++) {
+          Deno.mkdirSync(`${cache}/pkg${i}/deep`, { recursive: true });
+          for (let j = 0; j < 20; j++) Deno.writeTextFileSync(`${cache}/pkg${i}/deep/f${j}`, "x");
+        }
+        const { planMounts } = await import("../src/linux/mounts.ts");
+        const { resolvePolicy } = await import("../src/policy.ts");
+        const policy = resolvePolicy({
+          settings: { filesystem: { allowWrite: [".", `${cache}/**`] } },
+          cwd,
+          home: cwd,
+        });
+        const plan = planMounts(policy, { forcedReadOnly: [], forcedWritable: [] });
+        const binds = plan.args.filter((a) => a === "--bind").length;
+        ok(binds <= 52, `${binds} binds for 50 top-level matches`);
+        const r = await sandboxed(sh(`echo ok > ${cache}/pkg7/deep/f3 && echo wrote`), {
+          cwd,
+          settings: { filesystem: { allowWrite: [".", `${cache}/**`] } },
+        });
+        match(r.stdout, /wrote/);
+      })
+    ),
+});
+
+Deno.test({
+  name: "linux: a current directory hidden by denyRead is a clear srt error",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (base) => {
+      Deno.mkdirSync(`${base}/proj`);
+      await rejects(
+        () =>
+          sandboxed(["true"], {
+            cwd: `${base}/proj`,
+            settings: { filesystem: { denyRead: [base] } },
+          }),
+        /current directory .* is hidden by a denyRead rule/,
+      );
+    }),
+});
+
+Deno.test({
+  name: "linux: denyRead inside an allowRead inside a denyRead stays hidden",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      Deno.mkdirSync(`${cwd}/d/r/d2`, { recursive: true });
+      Deno.writeTextFileSync(`${cwd}/d/top`, "TOP");
+      Deno.writeTextFileSync(`${cwd}/d/r/open`, "OPEN");
+      Deno.writeTextFileSync(`${cwd}/d/r/d2/inner`, "INNER");
+      const r = await sandboxed(sh("cat d/top d/r/open d/r/d2/inner; true"), {
+        cwd,
+        settings: { filesystem: { denyRead: ["d", "d/r/d2"], allowRead: ["d/r"] } },
+      });
+      ok(!r.stdout.includes("TOP"));
+      match(r.stdout, /OPEN/);
+      ok(!r.stdout.includes("INNER"), r.stdout);
     }),
 });

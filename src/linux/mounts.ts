@@ -16,6 +16,7 @@ import type { PathRule, Policy } from "../policy.ts";
 import { expandGlob } from "./expand.ts";
 import { MANDATORY_VISIT_LIMIT, protectedPathsAt, searchProtectedBelow } from "../mandatory.ts";
 import { isInside, parentOf, realish } from "../_paths.ts";
+import { SrtError } from "../errors.ts";
 
 /** The result of {@link planMounts}. */
 export interface MountPlan {
@@ -62,6 +63,7 @@ function expandRules(
   notes: string[],
   list: string,
   keepMissing: boolean,
+  collapse: boolean,
 ): string[] {
   const out = new Set<string>();
   for (const rule of rules) {
@@ -77,7 +79,14 @@ function expandRules(
       out.add(realish(rule.path));
     }
   }
-  return [...out];
+  // For allowWrite and denyWrite a path below another one of the same list
+  // adds nothing (a glob such as `~/.cache/**` would otherwise cost one mount
+  // per file). Not for the read lists: allowRead and denyRead nest.
+  if (!collapse) return [...out];
+  return [...out].filter((p) => {
+    for (let a = parentOf(p); a !== null; a = parentOf(a)) if (out.has(a)) return false;
+    return true;
+  });
 }
 
 /** Inputs besides the policy. */
@@ -93,10 +102,10 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
   statCache.clear();
   const notes: string[] = [];
   const fs = policy.filesystem;
-  const denyRead = expandRules(fs.denyRead, notes, "denyRead", false);
-  const allowRead = expandRules(fs.allowRead, notes, "allowRead", false);
-  const writable = expandRules(fs.allowWrite, notes, "allowWrite", false);
-  const protectedPaths = new Set(expandRules(fs.denyWrite, notes, "denyWrite", true));
+  const denyRead = expandRules(fs.denyRead, notes, "denyRead", false, false);
+  const allowRead = expandRules(fs.allowRead, notes, "allowRead", false, false);
+  const writable = expandRules(fs.allowWrite, notes, "allowWrite", false, true);
+  const protectedPaths = new Set(expandRules(fs.denyWrite, notes, "denyWrite", true, true));
 
   // "Deepest entry of a set that contains p": walk p's ancestors (O(depth), not O(rules)).
   const deepestIn = (p: string, set: ReadonlySet<string>) => {
@@ -111,6 +120,13 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
     const r = deepestIn(p, allowReadSet);
     return r === null || !(r.length > d.length);
   };
+
+  const cwd = realish(policy.cwd);
+  if (readHidden(cwd)) {
+    throw new SrtError(
+      `The current directory "${cwd}" is hidden by a denyRead rule, so the command could not run in it. Add it (or a parent inside the denied area) to allowRead, or run srt from elsewhere. Nothing was run.`,
+    );
+  }
 
   for (const p of mandatoryProtected(policy, writable, notes)) protectedPaths.add(p);
 
