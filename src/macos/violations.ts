@@ -17,33 +17,40 @@ export interface ViolationMonitorOptions {
   readonly ignore: Readonly<Record<string, readonly string[]>>;
   /** Receives each denial. */
   readonly onEvent: (event: ViolationEvent) => void;
+  /** The `log` program (tests use a stand-in). Default `/usr/bin/log`. */
+  readonly logCommand?: string;
 }
 
 /**
- * Parses one log line such as
- * `… Sandbox: curl(4242) deny(1) file-read-data /Users/a/.ssh/id_rsa` … `srt-TAG`.
- * Null for lines that are not denials of this run.
+ * Parses the lines of one log event: a `Sandbox: curl(4242) deny(1)
+ * file-read-data /Users/a/.ssh/id_rsa` line, with the run's tag (the profile's
+ * denial message) on the same or a following line. Null for events that are
+ * not denials of this run.
  */
-export function parseViolationLine(
-  line: string,
-  tag: string,
-  command: string,
-): ViolationEvent | null {
-  if (!line.includes(tag)) return null;
-  const m = /Sandbox: ([^(]+)\((\d+)\) deny\(\d+\) (\S+)(?: (.+?))?(?: \(?srt-[0-9a-f]+\)?)?$/.exec(
-    line.trim(),
-  );
-  if (!m) return null;
-  const target = m[4]?.replace(/\s*srt-[0-9a-f]+\s*$/, "").trim();
-  return {
-    kind: "violation",
-    time: new Date(),
-    process: m[1].trim(),
-    pid: Number(m[2]),
-    operation: m[3],
-    ...(target ? { path: target } : {}),
-    command,
-  };
+export function parseViolation(text: string, tag: string, command: string): ViolationEvent | null {
+  if (!text.includes(tag)) return null;
+  for (const line of text.split("\n")) {
+    const m = /Sandbox: ([^(]+)\((\d+)\) deny\(\d+\) (\S+)(?: (.*))?$/.exec(line.trim());
+    if (!m) continue;
+    const target = m[4]?.split(tag).join("").trim();
+    return {
+      kind: "violation",
+      time: new Date(),
+      process: m[1].trim(),
+      pid: Number(m[2]),
+      operation: m[3],
+      ...(target ? { path: target } : {}),
+      command,
+    };
+  }
+  return null;
+}
+
+/** Denials every run causes that say nothing about the command (name lookups, diagnostics). */
+export function isNoise(event: ViolationEvent): boolean {
+  const target = event.path ?? "";
+  return event.operation === "mach-lookup" &&
+    /mDNSResponder|com\.apple\.(diagnosticd|analyticsd)/.test(target);
 }
 
 /** Whether `ignoreViolations` silences this event. */
@@ -64,7 +71,7 @@ export function startViolationMonitor(
 ): { close(): Promise<void> } {
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command("/usr/bin/log", {
+    child = new Deno.Command(options.logCommand ?? "/usr/bin/log", {
       args: [
         "stream",
         "--style",
@@ -79,9 +86,10 @@ export function startViolationMonitor(
   } catch {
     return { close: async () => {} };
   }
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const done = (async () => {
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
+    let pending: string[] = [];
     for (;;) {
       const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
       if (done) break;
@@ -89,8 +97,15 @@ export function startViolationMonitor(
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
       for (const line of lines) {
-        const event = parseViolationLine(line, options.tag, options.command);
-        if (event && !isIgnored(event, options.ignore)) options.onEvent(event);
+        // An event's lines end with the one that carries the tag.
+        pending.push(line);
+        if (!line.includes(options.tag)) {
+          if (pending.length > 8) pending = pending.slice(-8);
+          continue;
+        }
+        const event = parseViolation(pending.join("\n"), options.tag, options.command);
+        pending = [];
+        if (event && !isNoise(event) && !isIgnored(event, options.ignore)) options.onEvent(event);
       }
     }
   })();
@@ -101,6 +116,7 @@ export function startViolationMonitor(
       } catch {
         // gone
       }
+      await reader.cancel().catch(() => {});
       await done;
       await child.status;
     },
