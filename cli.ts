@@ -25,7 +25,12 @@ async function main(args: string[]): Promise<number> {
   }
   const home = Deno.env.get("HOME") ?? "/";
   const explicit = invocation.settingsPath !== null;
-  const settingsPath = invocation.settingsPath ?? defaultSettingsPath(home);
+  const named = invocation.settingsPath;
+  const settingsPath = named === null
+    ? defaultSettingsPath(home)
+    : named === "~" || named.startsWith("~/")
+    ? home + named.slice(1)
+    : named;
   const loaded = loadSettings(settingsPath, { explicit });
   for (const w of loaded.warnings) console.error(`srt: warning: ${w}`);
   const policy = resolvePolicy({ settings: loaded.settings, flags: invocation.permissions, home });

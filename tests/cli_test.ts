@@ -51,6 +51,21 @@ Deno.test("cli: bad input stops srt with 125 and a clear message; nothing runs",
   });
 });
 
+Deno.test({
+  name: "cli: --settings=~/file expands ~",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (home) => {
+      Deno.writeTextFileSync(`${home}/custom.json`, `{"network": {"allowedDomain": []}}`);
+      const r = await runCli(["--settings=~/custom.json", "true"], {
+        cwd: home,
+        env: { ...baseEnv(), HOME: home },
+      });
+      equal(r.code, 0, r.stderr);
+      match(r.stderr, /custom\.json:1:14 network\.allowedDomain: unknown key/);
+    }),
+});
+
 Deno.test("cli: an invalid settings file at the default path also fails closed", async () => {
   await withTempDir(async (home) => {
     Deno.writeTextFileSync(`${home}/.srt-settings.json`, `{"filesystem": {"denyRead": "~/.ssh"}}`);
