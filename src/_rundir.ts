@@ -5,6 +5,8 @@
  * @module
  */
 
+import { readDirOrEmpty } from "./_paths.ts";
+
 /** One run's private directory. */
 export interface RunDir {
   /** The directory itself. */
@@ -68,13 +70,7 @@ function pidAlive(pid: number): boolean {
 
 /** Removes what runs that died left behind: their stubs and directories. */
 export function cleanStaleRuns(base: string): void {
-  let entries: Iterable<Deno.DirEntry>;
-  try {
-    entries = Deno.readDirSync(base);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
+  for (const entry of readDirOrEmpty(base)) {
     const m = /^run-(\d+)-/.exec(entry.name);
     if (!m || pidAlive(Number(m[1]))) continue;
     const dir = `${base}/${entry.name}`;

@@ -29,7 +29,7 @@ export const PROTECTED_DIRS: readonly string[] = [
 /** Paths inside a git directory that are protected; the rest of `.git` stays writable. */
 export const PROTECTED_GIT_PATHS: readonly string[] = ["hooks", "config"];
 
-import { realish } from "./_paths.ts";
+import { readDirOrEmpty, realish } from "./_paths.ts";
 
 /** Directory entries the protected-file search visits at most. */
 export const MANDATORY_VISIT_LIMIT = 20_000;
@@ -60,19 +60,25 @@ export function protectedPathsAt(dir: string): string[] {
  */
 function gitProtected(gitDir: string): string[] {
   const out = PROTECTED_GIT_PATHS.map((name) => `${gitDir}/${name}`);
+  // Submodule names may hold slashes (`modules/libs/foo`): a directory with a
+  // HEAD file is a repository, anything else is part of a name.
   const walk = (dir: string, level: number) => {
-    if (level > 4) return;
-    let entries: Iterable<Deno.DirEntry>;
-    try {
-      entries = Deno.readDirSync(dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
+    if (level > 6) return;
+    for (const e of readDirOrEmpty(dir)) {
       if (!e.isDirectory) continue;
       const sub = `${dir}/${e.name}`;
-      for (const name of PROTECTED_GIT_PATHS) out.push(`${sub}/${name}`);
-      walk(`${sub}/modules`, level + 1);
+      let isRepo = false;
+      try {
+        isRepo = Deno.statSync(`${sub}/HEAD`).isFile;
+      } catch {
+        // not a repository
+      }
+      if (isRepo) {
+        for (const name of PROTECTED_GIT_PATHS) out.push(`${sub}/${name}`);
+        walk(`${sub}/modules`, level + 1);
+      } else {
+        walk(sub, level + 1);
+      }
     }
   };
   walk(`${gitDir}/modules`, 1);
@@ -93,13 +99,7 @@ export function searchProtectedBelow(
   let visited = 0;
   const walk = (dir: string, level: number) => {
     if (level > depth || visited > limit) return;
-    let entries: Iterable<Deno.DirEntry>;
-    try {
-      entries = Deno.readDirSync(dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
+    for (const e of readDirOrEmpty(dir)) {
       if (++visited > limit) return;
       const path = `${dir}/${e.name}`;
       if (level > 1) {

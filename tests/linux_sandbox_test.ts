@@ -578,16 +578,23 @@ Deno.test({
   fn: () =>
     withTempDir(async (cwd) => {
       new Deno.Command("git", { args: ["init", "-q"], cwd }).outputSync();
-      Deno.mkdirSync(`${cwd}/.git/modules/lib/hooks`, { recursive: true });
-      Deno.writeTextFileSync(`${cwd}/.git/modules/lib/config`, "[core]\n");
+      for (const repo of ["lib", "vendor/nested/sub"]) {
+        Deno.mkdirSync(`${cwd}/.git/modules/${repo}/hooks`, { recursive: true });
+        Deno.writeTextFileSync(`${cwd}/.git/modules/${repo}/HEAD`, "ref: refs/heads/main\n");
+        Deno.writeTextFileSync(`${cwd}/.git/modules/${repo}/config`, "[core]\n");
+      }
       const r = await sandboxed(
-        sh(
-          "echo evil > .git/modules/lib/hooks/post-checkout; echo x >> .git/modules/lib/config; echo done",
-        ),
+        sh([
+          "echo evil > .git/modules/lib/hooks/post-checkout",
+          "echo x >> .git/modules/lib/config",
+          "echo evil > .git/modules/vendor/nested/sub/hooks/post-checkout",
+          "echo done",
+        ].join("; ")),
         { cwd },
       );
       match(r.stdout, /done/);
       ok(!exists(`${cwd}/.git/modules/lib/hooks/post-checkout`));
+      ok(!exists(`${cwd}/.git/modules/vendor/nested/sub/hooks/post-checkout`));
       equal(Deno.readTextFileSync(`${cwd}/.git/modules/lib/config`), "[core]\n");
     }),
 });

@@ -5,6 +5,7 @@
  */
 
 import { couldMatchBelow, type Glob, literalPrefix, matchGlob } from "../glob.ts";
+import { readDirOrEmpty } from "../_paths.ts";
 
 /** Directory entries one glob may visit before expansion stops (and says so). */
 export const GLOB_VISIT_LIMIT = 50_000;
@@ -33,13 +34,7 @@ export function expandGlob(glob: Glob, limit: number = GLOB_VISIT_LIMIT): Expans
   }
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    let entries: Iterable<Deno.DirEntry>;
-    try {
-      entries = Deno.readDirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
+    for (const entry of readDirOrEmpty(dir)) {
       if (++visited > limit) return { paths, truncated: true };
       const path = dir === "/" ? `/${entry.name}` : `${dir}/${entry.name}`;
       if (matchGlob(glob, path)) paths.push(path);
