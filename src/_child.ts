@@ -25,6 +25,23 @@ export function exitStatus(status: Deno.CommandStatus): number {
   return status.signal ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
 }
 
+/** Spawns the host-side program with exactly `env`; `"piped"` means stdout/stderr piped and no stdin. */
+export function spawnChild(
+  program: string,
+  args: string[],
+  env: Record<string, string>,
+  stdio: "inherit" | "piped" | "null",
+): Deno.ChildProcess {
+  return new Deno.Command(program, {
+    args,
+    env,
+    clearEnv: true,
+    stdin: stdio === "piped" ? "null" : stdio,
+    stdout: stdio,
+    stderr: stdio,
+  }).spawn();
+}
+
 /**
  * Wraps a spawned child. `settle` runs once when it exits (clean up, then
  * return the status or throw); `cleanup` runs instead if waiting fails;

@@ -14,7 +14,7 @@ import { startForwarder } from "./proxy/forwarder.ts";
 import { proxyEnv } from "./proxy_env.ts";
 import { createRunDir, type RunDir } from "./_rundir.ts";
 import { which } from "./_which.ts";
-import { exitStatus, sandboxProcess } from "./_child.ts";
+import { exitStatus, sandboxProcess, spawnChild } from "./_child.ts";
 import {
   buildLinuxInvocation,
   findCommandPid,
@@ -185,15 +185,7 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
       options.debug(`stubs: ${JSON.stringify(inv.stubs)}`);
       options.debug(`command: ${[inv.program, ...inv.args].map(shellQuote).join(" ")}`);
     }
-    const stdio = options.stdio ?? "inherit";
-    const child = new Deno.Command(inv.program, {
-      args: inv.args,
-      env,
-      clearEnv: true,
-      stdin: stdio === "piped" ? "null" : stdio,
-      stdout: stdio,
-      stderr: stdio,
-    }).spawn();
+    const child = spawnChild(inv.program, inv.args, env, options.stdio ?? "inherit");
     const finish = async () => {
       await proxies?.close();
       runDir.cleanup();

@@ -15,7 +15,7 @@ import { policyHasNetwork } from "../policy.ts";
 import { generateSeatbeltProfile } from "./profile.ts";
 import { startViolationMonitor } from "./violations.ts";
 import { SrtError } from "../errors.ts";
-import { exitStatus, sandboxProcess } from "../_child.ts";
+import { exitStatus, sandboxProcess, spawnChild } from "../_child.ts";
 
 /** The one sandbox-exec srt runs. */
 export const SANDBOX_EXEC = "/usr/bin/sandbox-exec";
@@ -113,15 +113,7 @@ export async function spawnMacos(
       });
       closers.push(() => monitor.close());
     }
-    const stdio = options.stdio ?? "inherit";
-    const child = new Deno.Command(sandboxExec, {
-      args,
-      env,
-      clearEnv: true,
-      stdin: stdio === "piped" ? "null" : stdio,
-      stdout: stdio,
-      stderr: stdio,
-    }).spawn();
+    const child = spawnChild(sandboxExec, args, env, options.stdio ?? "inherit");
     return sandboxProcess(
       child,
       async (s) => {
