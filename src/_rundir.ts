@@ -17,8 +17,13 @@ export interface RunDir {
   readonly mark: string;
   /** Records stubs before they are created, so a later run can remove them. */
   recordStubs(stubs: readonly string[]): void;
-  /** Creates the stubs (empty files), remembering which ones srt made. */
-  createStubs(stubs: readonly string[]): void;
+  /**
+   * Creates the stubs (empty files), remembering which ones srt made. Returns
+   * those that cannot be created because their directory is not writable by
+   * this user (or is on a read-only filesystem): the command cannot create
+   * anything there either, so they need no stub.
+   */
+  createStubs(stubs: readonly string[]): string[];
   /** Removes stubs and the directory. Safe to call more than once. */
   cleanup(): void;
 }
@@ -113,14 +118,23 @@ export function createRunDir(): RunDir {
       if (stubs.length) Deno.writeTextFileSync(`${path}/stubs.json`, JSON.stringify(stubs));
     },
     createStubs(stubs) {
+      const unneeded: string[] = [];
       for (const stub of stubs) {
         try {
           Deno.writeFileSync(stub, new Uint8Array(), { createNew: true, mode: 0o444 });
           created.push(stub);
         } catch (error) {
-          if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+          if (error instanceof Deno.errors.AlreadyExists) continue;
+          if (
+            error instanceof Deno.errors.PermissionDenied || /EROFS|read-only/i.test(String(error))
+          ) {
+            unneeded.push(stub);
+            continue;
+          }
+          throw error;
         }
       }
+      return unneeded;
     },
     cleanup() {
       if (cleaned) return;

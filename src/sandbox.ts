@@ -20,6 +20,7 @@ import {
   findCommandPid,
   SANDBOX_HTTP_PORT,
   SANDBOX_SOCKS_PORT,
+  withoutBinds,
 } from "./linux/bwrap.ts";
 import { hostArch } from "./linux/seccomp.ts";
 
@@ -165,7 +166,8 @@ async function spawnLinux(options: SpawnOptions): Promise<SandboxProcess> {
     for (const note of inv.notes) options.notify?.(note);
     Deno.writeFileSync(inv.seccompPath, inv.seccomp, { mode: 0o600 });
     runDir.recordStubs(inv.stubs);
-    runDir.createStubs(inv.stubs);
+    const unneeded = new Set(runDir.createStubs(inv.stubs));
+    if (unneeded.size > 0) inv.args = withoutBinds(inv.args, unneeded);
     const env: Record<string, string> = {
       ...(options.env ?? Deno.env.toObject()),
       TMPDIR: runDir.tmp,

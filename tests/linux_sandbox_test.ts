@@ -796,3 +796,23 @@ Deno.test({
       ok(!r.stdout.includes("INNER"), r.stdout);
     }),
 });
+
+Deno.test({
+  name:
+    "linux: protected paths in directories the user cannot write need no stub and do not break srt",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      // A directory its owner may not write (root may, so as root this only checks cleanup).
+      Deno.mkdirSync(`${cwd}/foreign/.git/hooks`, { recursive: true });
+      Deno.writeTextFileSync(`${cwd}/foreign/.git/HEAD`, "ref: refs/heads/main\n");
+      Deno.chmodSync(`${cwd}/foreign/.git`, 0o555);
+      try {
+        const r = await sandboxed(sh("echo done"), { cwd });
+        match(r.stdout, /done/, r.stderr);
+        ok(!exists(`${cwd}/foreign/.git/config`), "a stub was left behind");
+      } finally {
+        Deno.chmodSync(`${cwd}/foreign/.git`, 0o755);
+      }
+    }),
+});

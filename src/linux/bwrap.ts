@@ -48,7 +48,7 @@ export interface LinuxInvocation {
   /** Program and arguments for the host-side spawn. */
   readonly program: string;
   /** Arguments. */
-  readonly args: string[];
+  args: string[];
   /** The seccomp program to write to `seccompPath` before spawning. */
   readonly seccomp: Uint8Array;
   /** Where the seccomp program must be written. */
@@ -178,6 +178,19 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     ...inner,
   ];
   return { program: o.bwrap, args, ...common };
+}
+
+/** `args` without the `--ro-bind P P` of the given paths (stubs that turned out not to be needed). */
+export function withoutBinds(args: readonly string[], paths: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--ro-bind" && paths.has(args[i + 1]) && args[i + 2] === args[i + 1]) {
+      i += 2;
+      continue;
+    }
+    out.push(args[i]);
+  }
+  return out;
 }
 
 /**
