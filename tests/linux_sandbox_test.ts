@@ -816,3 +816,33 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name:
+    "linux: the command cannot ptrace any other process in the sandbox (relays, bwrap) to shed seccomp",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const probe = [
+        "import ctypes, os",
+        "libc = ctypes.CDLL(None, use_errno=True)",
+        "me = os.getpid()",
+        "seen = []",
+        "for name in os.listdir('/proc'):",
+        "    if not name.isdigit() or int(name) == me: continue",
+        "    pid = int(name)",
+        "    try: comm = open(f'/proc/{pid}/comm').read().strip()",
+        "    except Exception: continue",
+        "    if libc.ptrace(0x4206, pid, 0, 0) == 0:  # PTRACE_SEIZE: does not stop the target",
+        "        libc.ptrace(17, pid, 0, 0)",
+        "        print('ATTACHED', pid, comm)",
+        "    seen.append(comm)",
+        "print('SEEN', ' '.join(sorted(seen)))",
+      ].join("\n");
+      for (const flags of [{}, { allowNet: ["example.com"] }]) {
+        const r = await sandboxed([PY, "-c", probe], { cwd, flags });
+        ok(!r.stdout.includes("ATTACHED"), `${JSON.stringify(flags)}: ${r.stdout}`);
+        match(r.stdout, /SEEN .*bwrap/, "there were processes to try");
+      }
+    }),
+});

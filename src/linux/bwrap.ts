@@ -1,13 +1,11 @@
 /**
  * The bubblewrap invocation for a resolved policy.
  *
- * Without network: `sh -c 'exec bwrap … --seccomp 3 … 3<prog'` runs the
- * command in new user, mount, PID, network, IPC and UTS namespaces.
- *
- * With network: an outer bwrap sets up the namespaces and mounts and runs a
- * small script that starts two socat relays (127.0.0.1:3128 and :1080 inside
- * the sandbox's own network namespace, to srt's proxy over a unix socket),
- * waits until both listen, then execs an inner bwrap that applies the
+ * An outer bwrap sets up new user, mount, PID, network, IPC and UTS
+ * namespaces and the mounts, and runs a small script: with network it starts
+ * two socat relays (127.0.0.1:3128 and :1080 inside the sandbox's own network
+ * namespace, to srt's proxy over a unix socket); then it execs an inner bwrap
+ * that puts the command in a user namespace of its own and applies the
  * seccomp filter (which forbids unix sockets) to the command only.
  * @module
  */
@@ -123,32 +121,23 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     "/",
     "--dev",
     "/dev",
-    ...(weaker ? ["--ro-bind", "/proc", "/proc"] : ["--proc", "/proc"]),
+    // The inner bwrap writes /proc/<pid>/uid_map, so a bound /proc must be writable.
+    ...(weaker ? ["--bind", "/proc", "/proc"] : ["--proc", "/proc"]),
     ...plan.args,
   ];
-  const confine = ["--disable-userns", "--cap-drop", "ALL"];
-  const common = { seccomp, seccompPath, startedMarker, stubs: plan.stubs, notes: plan.notes };
   const start = network ? START_WITH_RELAYS : START_SCRIPT;
-  const tail = ["--chdir", policy.cwd, "--", o.sh, "-c", start, startedMarker, ...o.argv];
-  if (!network) {
-    const args = [
-      "-c",
-      `exec "$@" 3<"$0"`,
-      seccompPath,
-      o.bwrap,
-      ...namespaces,
-      ...confine,
-      ...fsArgs,
-      "--seccomp",
-      "3",
-      ...tail,
-    ];
-    return { program: o.sh, args, ...common };
-  }
+  // The command runs under an inner bwrap: its own user namespace (so it
+  // cannot ptrace anything outside it: the outer init, the relays, the inner
+  // bwrap), no capabilities, no further user namespaces, and the seccomp
+  // filter. The outer layer keeps its capabilities inside its user namespace
+  // (when srt runs as root) so the inner bwrap can map ids; only srt's own
+  // script and relays run there.
   const inner = [
     o.bwrap,
     "--unshare-user",
-    ...confine,
+    "--disable-userns",
+    "--cap-drop",
+    "ALL",
     "--die-with-parent",
     "--new-session",
     "--dev-bind",
@@ -156,11 +145,26 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     "/",
     "--seccomp",
     "3",
-    ...tail,
+    "--chdir",
+    policy.cwd,
+    "--",
+    o.sh,
+    "-c",
+    start,
+    startedMarker,
+    ...o.argv,
   ];
-  // The outer layer keeps its capabilities inside its user namespace (when
-  // srt runs as root) so the inner bwrap can map ids; only srt's relay
-  // script runs there. The command itself runs with none.
+  const outerScript = network
+    ? [
+      "-c",
+      RELAY_SCRIPT,
+      "srt-relay",
+      o.proxySockets!.http,
+      o.proxySockets!.socks,
+      o.socat!,
+      seccompPath,
+    ]
+    : ["-c", `exec "$@" 3<"$0"`, seccompPath];
   const args = [
     ...namespaces,
     ...fsArgs,
@@ -168,16 +172,18 @@ export function buildLinuxInvocation(policy: Policy, o: LinuxInvocationOptions):
     policy.cwd,
     "--",
     o.sh,
-    "-c",
-    RELAY_SCRIPT,
-    "srt-relay",
-    o.proxySockets!.http,
-    o.proxySockets!.socks,
-    o.socat!,
-    seccompPath,
+    ...outerScript,
     ...inner,
   ];
-  return { program: o.bwrap, args, ...common };
+  return {
+    program: o.bwrap,
+    args,
+    seccomp,
+    seccompPath,
+    startedMarker,
+    stubs: plan.stubs,
+    notes: plan.notes,
+  };
 }
 
 /** `args` without the `--ro-bind P P` of the given paths (stubs that turned out not to be needed). */
