@@ -846,3 +846,35 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name: "linux: httpProxyPort/socksProxyPort send the command to an external proxy instead",
+  ignore: !linux,
+  fn: () =>
+    withTempDir(async (cwd) => {
+      const { startProxy } = await import("../src/proxy/proxy.ts");
+      const { parseDomainPattern } = await import("../src/domain.ts");
+      const hello = helloServer();
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const seen: string[] = [];
+      const external = startProxy(listener, {
+        rules: { allow: [parseDomainPattern("127.0.0.1")], deny: [], allowAll: false },
+        onEvent: (e) => seen.push(`${e.protocol} ${e.host}`),
+      });
+      const port = (listener.addr as Deno.NetAddr).port;
+      try {
+        const r = await sandboxed(
+          sh(
+            `curl -s --noproxy '' http://127.0.0.1:${hello.port}/ext; echo; curl -s --noproxy '' -x "$ALL_PROXY" http://127.0.0.1:${hello.port}/ext-socks`,
+          ),
+          { cwd, settings: { network: { httpProxyPort: port, socksProxyPort: port } } },
+        );
+        match(r.stdout, /hello \/ext\n/, r.stderr);
+        match(r.stdout, /hello \/ext-socks/);
+        deepStrictEqual(seen, ["http 127.0.0.1", "socks5 127.0.0.1"]);
+      } finally {
+        await external.close();
+        await hello.close();
+      }
+    }),
+});
