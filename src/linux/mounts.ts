@@ -128,7 +128,7 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
     );
   }
 
-  for (const p of mandatoryProtected(policy, writable, notes)) protectedPaths.add(p);
+  for (const p of mandatoryProtected(policy, cwd, writable, notes)) protectedPaths.add(p);
 
   const mounts = new Map<string, Kind>();
   const add = (path: string, kind: Kind) => {
@@ -238,12 +238,12 @@ export function planMounts(policy: Policy, options: PlanOptions): MountPlan {
  */
 function mandatoryProtected(
   policy: Policy,
+  cwd: string,
   writable: readonly string[],
   notes: string[],
 ): string[] {
   const writableSomewhereIn = (dir: string) =>
     writable.some((w) => isInside(w, dir) || isInside(dir, w));
-  const cwd = realish(policy.cwd);
   const out: string[] = [];
   for (const dir of new Set([cwd, realish(policy.home), ...writable])) {
     if (writableSomewhereIn(dir)) out.push(...protectedPathsAt(dir));

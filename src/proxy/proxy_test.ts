@@ -77,6 +77,11 @@ async function raw(
   return dec.decode(new Uint8Array(chunks.flatMap((c) => [...c])));
 }
 
+/** The HTTP status curl gets for `url` through the proxy at `proxy`. */
+async function statusVia(proxy: string, url: string): Promise<string> {
+  return (await curl(["-o", "/dev/null", "-w", "%{http_code}", "-x", proxy, url])).out;
+}
+
 const hello = (req: Request) => new Response(`hello ${new URL(req.url).pathname}`);
 
 Deno.test("proxy: plain HTTP forwarding, several requests on one kept-alive client connection", async () => {
@@ -167,23 +172,27 @@ Deno.test("proxy: blocked requests get the exact 403 shape and SOCKS5 reply 0x02
 });
 
 Deno.test("proxy: wildcard rules match strict subdomains only; deny beats allow", async () => {
-  await withProxy({ allow: ["*.example.com"], deny: ["bad.example.com"] }, async (pp, events) => {
-    for (
-      const host of ["example.com", "bad.example.com", "BAD.Example.COM.", "x.bad.example.com.evil"]
-    ) {
-      const r = await curl([
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "-x",
-        `http://127.0.0.1:${pp}`,
-        `http://${host}/`,
-      ]);
-      equal(r.out, "403", host);
-    }
-    ok(events.some((e) => /matches denied "bad\.example\.com"/.test(e.reason)));
-  });
+  await withProxy(
+    { allow: ["*.example.com", "*.srt.invalid"], deny: ["bad.example.com"] },
+    async (pp, events) => {
+      for (
+        const host of [
+          "example.com",
+          "bad.example.com",
+          "BAD.Example.COM.",
+          "x.bad.example.com.evil",
+        ]
+      ) {
+        equal(await statusVia(`http://127.0.0.1:${pp}`, `http://${host}/`), "403", host);
+      }
+      ok(events.some((e) => /matches denied "bad\.example\.com"/.test(e.reason)));
+      // The allow side: a strict subdomain passes the rules (a `.invalid` name
+      // then fails to resolve: 502, not 403), the bare apex does not.
+      equal(await statusVia(`http://127.0.0.1:${pp}`, "http://api.srt.invalid/"), "502");
+      equal(await statusVia(`http://127.0.0.1:${pp}`, "http://srt.invalid/"), "403");
+      ok(events.some((e) => e.host === "api.srt.invalid" && /cannot resolve/.test(e.reason)));
+    },
+  );
 });
 
 Deno.test("proxy: numeric IPv4 tricks and IPv4-mapped IPv6 are canonicalised before matching", async () => {
@@ -199,16 +208,7 @@ Deno.test("proxy: numeric IPv4 tricks and IPv4-mapped IPv6 are canonicalised bef
           "[::ffff:7f00:1]",
         ]
       ) {
-        const r = await curl([
-          "-o",
-          "/dev/null",
-          "-w",
-          "%{http_code}",
-          "-x",
-          `http://127.0.0.1:${pp}`,
-          `http://${host}:${sp}/`,
-        ]);
-        equal(r.out, "403", host);
+        equal(await statusVia(`http://127.0.0.1:${pp}`, `http://${host}:${sp}/`), "403", host);
       }
       ok(
         events.every((e) => !e.allowed && /matches denied/.test(e.reason)),
@@ -230,26 +230,13 @@ Deno.test("proxy: names resolving to private addresses are refused unless the ad
       equal(r.out, "hello /ok");
     });
     await withProxy({ allowAll: true }, async (pp) => {
-      const r = await curl([
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "-x",
-        `http://127.0.0.1:${pp}`,
-        `http://127.0.0.1:${sp}/`,
-      ]);
-      equal(r.out, "403", "--allow-net without a list must not open loopback");
-      const m = await curl([
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "-x",
-        `http://127.0.0.1:${pp}`,
-        "http://169.254.169.254/",
-      ]);
-      equal(m.out, "403", "metadata address");
+      const proxy = `http://127.0.0.1:${pp}`;
+      equal(
+        await statusVia(proxy, `http://127.0.0.1:${sp}/`),
+        "403",
+        "--allow-net without a list must not open loopback",
+      );
+      equal(await statusVia(proxy, "http://169.254.169.254/"), "403", "metadata address");
     });
   });
 });
@@ -439,26 +426,8 @@ Deno.test("proxy: idle tunnels are closed", async () => {
 Deno.test("proxy: with a credential, clients without it get 407 / SOCKS5 refusal", async () => {
   await withServer(hello, async (sp) => {
     await withProxy({ allow: ["127.0.0.1"] }, async (pp) => {
-      const none = await curl([
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "-x",
-        `http://127.0.0.1:${pp}`,
-        `http://127.0.0.1:${sp}/`,
-      ]);
-      equal(none.out, "407");
-      const wrong = await curl([
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "-x",
-        `http://u:wrong@127.0.0.1:${pp}`,
-        `http://127.0.0.1:${sp}/`,
-      ]);
-      equal(wrong.out, "407");
+      equal(await statusVia(`http://127.0.0.1:${pp}`, `http://127.0.0.1:${sp}/`), "407");
+      equal(await statusVia(`http://u:wrong@127.0.0.1:${pp}`, `http://127.0.0.1:${sp}/`), "407");
       const good = await curl(["-x", `http://u:p4ss@127.0.0.1:${pp}`, `http://127.0.0.1:${sp}/in`]);
       equal(good.out, "hello /in");
       const socksNone = await curl(["--socks5", `127.0.0.1:${pp}`, `http://127.0.0.1:${sp}/`]);
